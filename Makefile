@@ -1,0 +1,42 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Everything installs into .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.accords-installed
+DEMO_HOME ?= $(or $(ACCORDS_HOME),$(CURDIR)/.accords-demo)
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: install demo test bench lint clean corpus
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "accords needs Python 3.11 or newer (found " + sys.version.split()[0] + ")"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	@# torch first and pinned: an unpinned torch pulls a multi-gigabyte CUDA build
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: install
+	ACCORDS_HOME=$(DEMO_HOME) $(BIN)/accords ingest corpus/
+	@echo
+	ACCORDS_HOME=$(DEMO_HOME) $(BIN)/accords search "financing of at least a billion dollars within six months" -k 3
+	ACCORDS_HOME=$(DEMO_HOME) $(BIN)/accords search "keeping mines out of the hands of hostile buyers" -k 3
+
+test: install
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python bench/bench_extract.py
+
+lint: install
+	$(BIN)/ruff check ingest extract kb tests bench
+
+corpus: install
+	$(BIN)/python corpus/build.py
+
+clean:
+	rm -rf $(VENV) .accords-demo .pytest_cache

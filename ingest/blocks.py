@@ -1,0 +1,43 @@
+"""What every reader hands the segmenter: paragraphs in reading order, with their page."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Block:
+    text: str
+    page: int | None = None
+    page_end: int | None = None
+    # Set by readers that know the structure (Markdown '#', DOCX Heading styles, HTML <h2>).
+    heading_level: int | None = None
+    # Set by readers that know a paragraph is a list item (HTML <li>, Markdown '-').
+    list_item: bool = False
+    # A table row, cells joined with " | "; never a heading, never merged with its neighbours.
+    table_row: bool = False
+
+
+@dataclass(frozen=True)
+class Hints:
+    """What a file says about itself outside its text: HTML <title>/<meta>, PDF and DOCX properties.
+
+    Weaker than a sidecar; the loader uses them where the text itself gives nothing better.
+    """
+
+    title: str | None = None
+    date: dt.date | None = None
+    source: str | None = None
+
+
+class Blocks(list[Block]):
+    """A reader's blocks plus its Hints; still a list, so a reader may return a plain list instead."""
+
+    def __init__(self, blocks: Iterable[Block] = (), hints: Hints | None = None) -> None:
+        super().__init__(blocks)
+        self.hints = hints or Hints()
+
+
+def hints_of(blocks: list[Block]) -> Hints:
+    return blocks.hints if isinstance(blocks, Blocks) else Hints()

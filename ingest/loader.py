@@ -1,0 +1,175 @@
+"""ingest.load(path) -> Document: read, segment, describe. The only place ingest touches files."""
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from ingest.blocks import Block
+from ingest.errors import IngestError, UnsupportedFile
+from ingest.metadata import (
+    SIDECAR_SUFFIX,
+    extra_fields,
+    guess_date,
+    guess_doc_type,
+    guess_parties,
+    guess_title,
+    normalise_country,
+    read_sidecar,
+)
+from ingest.models import Document
+from ingest.readers.text import read_markdown, read_text
+from ingest.structure import segment
+
+# Bump when segmentation or readers change what a file turns into, so re-ingest refreshes it.
+PARSER_VERSION = "1"
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+IGNORE_FILE = ".accordsignore"
+
+Reader = Callable[[bytes, Path], list[Block]]
+
+
+def _readers() -> dict[str, Reader]:
+    readers: dict[str, Reader] = {".txt": read_text, ".text": read_text, ".md": read_markdown,
+                                  ".markdown": read_markdown}
+    try:
+        from ingest.readers.pdf import read_pdf
+
+        readers[".pdf"] = read_pdf
+    except ImportError:
+        pass
+    try:
+        from ingest.readers.html import read_html
+
+        readers[".html"] = readers[".htm"] = read_html
+    except ImportError:
+        pass
+    try:
+        from ingest.readers.docx import read_docx
+
+        readers[".docx"] = read_docx
+    except ImportError:
+        pass
+    return readers
+
+
+SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".pdf", ".html", ".htm", ".docx")
+
+
+def slugify(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "document"
+
+
+def default_doc_id(path: Path) -> str:
+    return slugify(path.name.rsplit(".", 1)[0] if path.suffix else path.name)
+
+
+def load(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES, doc_id: str | None = None) -> Document:
+    """Read one file into a Document; raise IngestError naming the file and the reason."""
+    path = Path(path)
+    if not path.exists():
+        raise IngestError(path, "no such file")
+    if path.is_dir():
+        raise IngestError(path, "is a folder (pass it to ingest, which walks folders)")
+    suffix = path.suffix.lower()
+    reader = _readers().get(suffix)
+    if reader is None:
+        raise UnsupportedFile(path, f"unsupported file type {suffix or '(none)'} "
+                                    f"(supported: {', '.join(SUPPORTED_SUFFIXES)})")
+    size = path.stat().st_size
+    if size == 0:
+        raise IngestError(path, "empty file (0 bytes)")
+    if size > max_bytes:
+        raise IngestError(path, f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit")
+    data = path.read_bytes()
+    sidecar = read_sidecar(path)
+    return parse(data, path, reader, sidecar, doc_id)
+
+
+def sidecar_path(path: Path) -> Path:
+    return path.with_name(path.name.rsplit(".", 1)[0] + SIDECAR_SUFFIX)
+
+
+def fingerprint(path: Path | str) -> str:
+    """What decides 'unchanged': the file's bytes, its sidecar's bytes and the parser version."""
+    path = Path(path)
+    digest = hashlib.sha256(path.read_bytes())
+    sidecar = sidecar_path(path)
+    if sidecar.exists():
+        digest.update(b"\0sidecar\0" + sidecar.read_bytes())
+    digest.update(b"\0parser\0" + PARSER_VERSION.encode())
+    return digest.hexdigest()
+
+
+def parse(data: bytes, path: Path, reader: Reader, sidecar: dict[str, object], doc_id: str | None) -> Document:
+    blocks = [b for b in reader(data, path) if b.text.strip()]
+    if not blocks:
+        raise IngestError(path, "no text found")
+    doc_id = doc_id or str(sidecar.get("doc_id") or default_doc_id(path))
+    if not re.fullmatch(r"[a-z0-9][a-z0-9._-]{0,127}", doc_id):
+        raise IngestError(path, f"doc_id {doc_id!r} must be lower-case letters, digits, '.', '_' or '-'")
+    text, sections, clauses = segment(blocks, doc_id)
+    if not clauses:
+        raise IngestError(path, "no clauses found (the text holds only headings)")
+    title = str(sidecar.get("title") or guess_title(clauses, path.stem))
+    parties_raw = sidecar.get("parties")
+    parties = (
+        [normalise_country(str(p)) for p in parties_raw]  # type: ignore[union-attr]
+        if isinstance(parties_raw, list)
+        else guess_parties(title, clauses)
+    )
+    return Document(
+        doc_id=doc_id,
+        title=title,
+        date=sidecar.get("date") or guess_date(clauses, text),  # type: ignore[arg-type]
+        parties=parties,
+        doc_type=sidecar.get("doc_type") or guess_doc_type(title, text),  # type: ignore[arg-type]
+        source=str(path.resolve()),
+        sha256=fingerprint(path),
+        text=text,
+        sections=sections,
+        clauses=clauses,
+        meta=extra_fields(sidecar),
+    )
+
+
+def discover(paths: Iterable[Path | str]) -> list[Path]:
+    """Expand folders into the supported files below them, honouring .accordsignore files.
+
+    A file named explicitly is always returned, so an unsupported one is reported, not skipped.
+    """
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.is_dir():
+            found.append(path)
+            continue
+        patterns = _ignore_patterns(path)
+        for candidate in sorted(path.rglob("*")):
+            rel = candidate.relative_to(path).as_posix()
+            if any(part.startswith(".") for part in candidate.relative_to(path).parts):
+                continue
+            if not candidate.is_file() or candidate.suffix.lower() not in SUPPORTED_SUFFIXES:
+                continue
+            if candidate.name.endswith(SIDECAR_SUFFIX) or _ignored(rel, patterns):
+                continue
+            found.append(candidate)
+    return found
+
+
+def _ignore_patterns(folder: Path) -> list[str]:
+    ignore = folder / IGNORE_FILE
+    if not ignore.exists():
+        return []
+    lines = ignore.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def _ignored(rel: str, patterns: list[str]) -> bool:
+    for pattern in patterns:
+        pattern = pattern.rstrip("/")
+        if fnmatch.fnmatch(rel, pattern) or rel.startswith(pattern + "/") or fnmatch.fnmatch(rel.split("/")[0], pattern):
+            return True
+    return False

@@ -1,0 +1,159 @@
+"""Saved web pages -> the article's paragraphs, headings and list items, without the site around it.
+
+trafilatura finds the main content (dropping navigation, menus, cookie banners, scripts, footers
+and sidebars) and returns it as XML that keeps headings, lists and tables. When it finds nothing
+(very short pages), a selectolax pass over the body's block elements, minus the usual site
+chrome, stands in. The page title and publication date travel back as Hints.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+from ingest.blocks import Block, Blocks, Hints
+from ingest.errors import IngestError
+from ingest.readers.text import decode
+
+MAX_DEPTH = 500
+_CHROME = ("script, style, noscript, template, nav, header, footer, aside, form, iframe, svg, button, "
+           "[role=navigation], [role=banner], [role=contentinfo], [aria-hidden=true], "
+           "[class*=cookie], [id*=cookie], [class*=consent], [class*=sidebar], [class*=breadcrumb]")
+_SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,60}$")
+
+
+def read_html(data: bytes, path: Path) -> list[Block]:
+    html = decode(data, path)
+    from selectolax.lexbor import LexborHTMLParser
+
+    tree = LexborHTMLParser(html)
+    depth = _depth(tree.root)
+    if depth > MAX_DEPTH:
+        raise IngestError(path, f"HTML nested {depth} levels deep (limit {MAX_DEPTH}): refusing a malformed page")
+    hints = _hints(tree)
+    blocks = _trafilatura_blocks(html) or _fallback_blocks(tree)
+    if hints.title and not (blocks and blocks[0].heading_level == 1):
+        blocks.insert(0, Block(hints.title, heading_level=1))
+    return Blocks(blocks, hints)
+
+
+def _depth(root: Any) -> int:
+    # Iterative: a recursive walk is what deeply nested pages are built to break.
+    deepest, stack = 0, [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > MAX_DEPTH:
+            return deepest
+        child = node.child if node is not None else None
+        while child is not None:
+            stack.append((child, depth + 1))
+            child = child.next
+    return deepest
+
+
+def _trafilatura_blocks(html: str) -> list[Block]:
+    import trafilatura
+    from lxml import etree
+
+    xml = trafilatura.extract(html, output_format="xml", include_tables=True, include_comments=False,
+                              include_formatting=False, include_links=False, include_images=False)
+    if not xml:
+        return []
+    main = etree.fromstring(xml.encode("utf-8")).find("main")
+    blocks: list[Block] = []
+    for element in main if main is not None else []:
+        _walk(element, blocks)
+    return blocks
+
+
+def _walk(element: Any, blocks: list[Block]) -> None:
+    tag = element.tag
+    if tag == "head":
+        level = re.fullmatch(r"h([1-6])", element.get("rend", "")) if element.get("rend") else None
+        _add(blocks, _text(element), heading_level=int(level.group(1)) if level else 3)
+    elif tag == "list":
+        for item in element.iterfind("item"):
+            own = _text(item, skip={"list"})
+            _add(blocks, own, list_item=True)
+            for nested in item.iterfind("list"):
+                _walk(nested, blocks)
+    elif tag == "table":
+        for row in element.iter("row"):
+            cells = [_text(cell) for cell in row.iterfind("cell")]
+            _add(blocks, " | ".join(c for c in cells if c), table_row=True)
+    elif tag in {"p", "quote", "code"}:
+        _add(blocks, _text(element))
+    elif tag == "div":
+        for child in element:
+            _walk(child, blocks)
+
+
+def _text(element: Any, skip: frozenset[str] | set[str] = frozenset()) -> str:
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag not in skip:
+            parts.append(_text(child, skip))
+        parts.append(child.tail or "")
+    return " ".join("".join(parts).split())
+
+
+def _add(blocks: list[Block], text: str, heading_level: int | None = None, list_item: bool = False,
+         table_row: bool = False) -> None:
+    if text:
+        blocks.append(Block(text, heading_level=heading_level, list_item=list_item, table_row=table_row))
+
+
+def _fallback_blocks(tree: Any) -> list[Block]:
+    body = tree.css_first("main") or tree.css_first("article") or tree.body
+    if body is None:
+        return []
+    for node in body.css(_CHROME):
+        node.decompose()
+    blocks: list[Block] = []
+    for node in body.css("h1, h2, h3, h4, h5, h6, p, li, tr"):
+        text = " ".join(node.text(separator=" ").split())
+        if node.tag == "tr":
+            text = " | ".join(" ".join(c.text().split()) for c in node.css("th, td"))
+        if node.tag in {"p", "li"} and node.css_first("p, li") is not None:
+            continue  # its inner block elements are read on their own
+        heading = int(node.tag[1]) if re.fullmatch(r"h[1-6]", node.tag) else None
+        _add(blocks, text, heading_level=heading, list_item=node.tag == "li", table_row=node.tag == "tr")
+    return blocks
+
+
+def _hints(tree: Any) -> Hints:
+    def meta(*names: str) -> str | None:
+        for name in names:
+            node = tree.css_first(f'meta[property="{name}"]') or tree.css_first(f'meta[name="{name}"]')
+            content = node.attributes.get("content") if node is not None else None
+            if content and content.strip():
+                return " ".join(content.split())
+        return None
+
+    title = meta("og:title", "twitter:title", "dc.title", "DC.title")
+    if title is None:
+        h1 = tree.css_first("h1")
+        title = " ".join(h1.text().split()) if h1 is not None and h1.text().strip() else None
+    if title is None:
+        node = tree.css_first("title")
+        raw = " ".join(node.text().split()) if node is not None else ""
+        title = _SITE_SUFFIX.sub("", raw) or None
+    stamp = meta("article:published_time", "datePublished", "dc.date", "DC.date", "date", "citation_date")
+    if stamp is None:
+        time = tree.css_first("time[datetime]")
+        stamp = time.attributes.get("datetime") if time is not None else None
+    canonical = tree.css_first('link[rel="canonical"]')
+    source = (canonical.attributes.get("href") if canonical is not None else None) or meta("og:url")
+    return Hints(title=title, date=_date(stamp), source=source)
+
+
+def _date(stamp: str | None) -> dt.date | None:
+    match = re.match(r"\s*(\d{4})-(\d{2})-(\d{2})", stamp or "")
+    if not match:
+        return None
+    try:
+        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return None

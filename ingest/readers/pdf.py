@@ -1,0 +1,82 @@
+"""PDF -> paragraph Blocks with pages, through pdfplumber (its layout detail is what structure needs).
+
+Failures name their cause: a PDF without a text layer, one that needs a password, and one that
+is corrupt or cut short each raise IngestError with a one-line reason.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+from ingest.blocks import Block, Blocks, Hints
+from ingest.errors import IngestError
+from ingest.readers.pdf_lines import Line, page_lines
+from ingest.readers.pdf_paragraphs import paragraphs, remove_furniture
+
+
+def read_pdf(data: bytes, path: Path) -> list[Block]:
+    _check_envelope(data, path)
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    lines: list[Line] = []
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            n_pages = len(pdf.pages)
+            for number, page in enumerate(pdf.pages, start=1):
+                lines.extend(page_lines(page, number))
+                page.close()  # frees the page's parsed objects; long PDFs otherwise hold them all
+            hints = _hints(pdf.metadata)
+    except PdfminerException as exc:
+        cause = exc.args[0] if exc.args else exc
+        if isinstance(cause, PDFPasswordIncorrect) or "password" in str(cause).lower():
+            raise IngestError(path, "encrypted PDF (password required)") from None
+        raise IngestError(path, f"corrupt or truncated PDF ({_short(cause)})") from None
+    except PDFPasswordIncorrect:
+        raise IngestError(path, "encrypted PDF (password required)") from None
+    except (ValueError, KeyError, TypeError, AssertionError, RecursionError) as exc:
+        raise IngestError(path, f"corrupt or truncated PDF ({_short(exc)})") from None
+    if not any(line.text.strip() for line in lines):
+        raise IngestError(path, "no text layer (scanned PDF?)")
+    return Blocks(paragraphs(remove_furniture(lines, n_pages)), hints)
+
+
+def _check_envelope(data: bytes, path: Path) -> None:
+    """Cheap checks before parsing: pdfminer repairs a cut-off file silently and reads half of it."""
+    if b"%PDF-" not in data[:1024]:
+        raise IngestError(path, "corrupt or truncated PDF (no %PDF header: not a PDF file)")
+    if b"%%EOF" not in data[-2048:]:
+        raise IngestError(path, "corrupt or truncated PDF (no end-of-file marker: the file is cut short)")
+
+
+def _short(exc: object) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _hints(meta: dict[str, Any]) -> Hints:
+    title = _text(meta.get("Title"))
+    # Word and printers leave file names or tool names here; such titles are noise.
+    if title and (re.search(r"\.(docx?|pdf|rtf|indd)$|^microsoft word|^untitled", title, re.I) or len(title) < 4):
+        title = None
+    return Hints(title=title, date=_pdf_date(_text(meta.get("CreationDate"))))
+
+
+def _text(value: object) -> str | None:
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "ignore")
+    return " ".join(value.split()) if isinstance(value, str) and value.strip() else None
+
+
+def _pdf_date(value: str | None) -> dt.date | None:
+    match = re.match(r"(?:D:)?(\d{4})(\d{2})(\d{2})", value or "")
+    if not match:
+        return None
+    try:
+        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return None

@@ -1,0 +1,104 @@
+"""Plain text and Markdown: decode with detection, then split into paragraph blocks."""
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+
+from ingest.blocks import Block
+from ingest.errors import IngestError
+
+_LIST_START = re.compile(r"^\s*(?:\(?[0-9]{1,3}(?:\.[0-9]{1,3})*[.)]|\([a-z]{1,4}\)|[a-z][.)]|[-*•–])\s+")
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_MD_INLINE = re.compile(r"(\*\*|__|\*|`)(?=\S)(.+?)(?<=\S)\1")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+
+
+def decode(data: bytes, path: Path) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else cp1252 when it decodes cleanly."""
+    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise IngestError(path, f"invalid UTF-16 text ({exc.reason})") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None or _looks_binary(data):
+        raise IngestError(path, "not a text file (undecodable bytes)")
+    return str(best)
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:4096]
+    if b"\x00" in sample:
+        return True
+    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return control > len(sample) * 0.05
+
+
+def read_text(data: bytes, path: Path) -> list[Block]:
+    text = decode(data, path)
+    if "\x00" in text or _looks_binary(text.encode("utf-8", "replace")):
+        raise IngestError(path, "not a text file (binary content)")
+    return split_paragraphs(text.splitlines())
+
+
+def read_markdown(data: bytes, path: Path) -> list[Block]:
+    text = decode(data, path)
+    text = _strip_front_matter(text)
+    blocks: list[Block] = []
+    paragraph: list[str] = []
+    for line in text.splitlines():
+        heading = _MD_HEADING.match(line)
+        if heading:
+            blocks.extend(split_paragraphs(paragraph))
+            paragraph = []
+            blocks.append(Block(_clean_inline(heading.group(2)), heading_level=len(heading.group(1))))
+        elif re.fullmatch(r"\s*([-*_]\s*){3,}", line):  # a thematic break separates paragraphs
+            blocks.extend(split_paragraphs(paragraph))
+            paragraph = []
+        else:
+            paragraph.append(_clean_inline(line))
+    blocks.extend(split_paragraphs(paragraph))
+    return blocks
+
+
+def split_paragraphs(lines: list[str]) -> list[Block]:
+    """Blank lines end a paragraph; a line that opens a list item starts a new one."""
+    blocks: list[Block] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        joined = " ".join(part.strip() for part in current if part.strip())
+        if joined:
+            blocks.append(Block(joined))
+        current.clear()
+
+    for line in lines:
+        if not line.strip():
+            flush()
+        elif _LIST_START.match(line) and current:
+            flush()
+            current.append(line)
+        else:
+            current.append(line)
+    flush()
+    return blocks
+
+
+def _strip_front_matter(text: str) -> str:
+    if text.startswith("---\n"):
+        end = text.find("\n---", 4)
+        if end != -1:
+            return text[end + 4 :].lstrip("\n")
+    return text
+
+
+def _clean_inline(line: str) -> str:
+    line = _MD_LINK.sub(r"\1", line)
+    return _MD_INLINE.sub(r"\2", line)

@@ -1,0 +1,1 @@
+"""accords knowledge base: store, search, compare and serve agreements. Start at kb.api.KnowledgeBase."""

@@ -1,0 +1,212 @@
+"""The one Python API: the CLI, the HTTP API and the MCP server are thin shells over KnowledgeBase."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import ingest
+from extract.models import Commitment
+from ingest.models import Document
+from kb.errors import StaleVectors, UnknownDocument
+from kb.models import (
+    DocSummary,
+    FailedFile,
+    IngestedFile,
+    IngestReport,
+    SearchFilters,
+    SearchMode,
+    SearchResults,
+)
+from kb.settings import Settings
+from kb.store import Store
+
+if TYPE_CHECKING:
+    from extract.encoder import Encoder
+    from kb.search import Searcher
+    from kb.vectors import VectorIndex
+
+ProgressHook = Callable[[str], None]
+BATCH_FILES = 16  # documents parsed, extracted and embedded together
+
+
+class KnowledgeBase:
+    """A knowledge base in one data folder (SQLite file + Chroma folder, or a Chroma server)."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings.resolve()
+
+    # -- parts, built on first use so that light commands stay light ------------------------
+    @cached_property
+    def store(self) -> Store:
+        return Store.open(self.settings.db_path)
+
+    @cached_property
+    def index(self) -> VectorIndex:
+        from kb.vectors import VectorIndex
+
+        return VectorIndex.open(self.settings.chroma_path, self.settings.chroma_url)
+
+    @cached_property
+    def encoder(self) -> Encoder:
+        from extract.encoder import get_encoder
+
+        return get_encoder(self.settings.embed_model, self.settings.embed_backend)
+
+    @cached_property
+    def extractor(self):  # type: ignore[no-untyped-def]
+        from extract import Extractor  # type: ignore[attr-defined]
+
+        return Extractor(spacy_model=self.settings.spacy_model, encoder=self.encoder)
+
+    @cached_property
+    def searcher(self) -> Searcher:
+        from kb.search import Searcher
+
+        return Searcher(self.store, self.index, self.encoder)
+
+    # -- ingest -------------------------------------------------------------------------------
+    def ingest(self, paths: Iterable[Path | str], on_file: ProgressHook | None = None) -> IngestReport:
+        """Store every file under paths; a bad file lands in `failed` and the rest go on."""
+        files = ingest.discover(paths)
+        report = IngestReport()
+        self.repair_vectors()
+        for batch in _chunks(files, BATCH_FILES):
+            parsed: list[tuple[Path, Document, str]] = []
+            for path in batch:
+                try:
+                    outcome = self._load_if_changed(path)
+                except ingest.IngestError as exc:
+                    report.failed.append(FailedFile(path=str(path), error=exc.reason))
+                else:
+                    if isinstance(outcome, IngestedFile):
+                        report.ingested.append(outcome)
+                    else:
+                        parsed.append((path, outcome[0], outcome[1]))
+                if on_file:
+                    on_file(str(path))
+            report.ingested.extend(self._store_batch(parsed))
+        return report
+
+    def _load_if_changed(self, path: Path) -> IngestedFile | tuple[Document, str]:
+        if path.is_file() and path.stat().st_size > 0:
+            digest = ingest.fingerprint(path)
+            known = self.store.doc_id_for_source(str(path.resolve()), digest)
+            if known:
+                summary = next(s for s in self.store.summaries() if s.doc_id == known)
+                return IngestedFile(doc_id=known, path=str(path), title=summary.title, status="unchanged",
+                                    n_clauses=summary.n_clauses, n_commitments=summary.n_commitments)
+        doc = ingest.load(path, max_bytes=self.settings.max_bytes)
+        previous = self.store.fingerprint(doc.doc_id)
+        if previous == doc.sha256 and doc.doc_id not in self.store.pending_vectors():
+            return IngestedFile(doc_id=doc.doc_id, path=str(path), title=doc.title, status="unchanged",
+                                n_clauses=len(doc.clauses), n_commitments=len(self.store.commitments(doc.doc_id)))
+        return doc, ("updated" if previous else "added")
+
+    def _store_batch(self, parsed: list[tuple[Path, Document, str]]) -> list[IngestedFile]:
+        if not parsed:
+            return []
+        docs = [doc for _, doc, _ in parsed]
+        found = self.extract_many(docs)
+        for doc, commitments in zip(docs, found, strict=True):
+            self.store.save(doc, commitments)
+        self._write_vectors([d.doc_id for d in docs])
+        return [
+            IngestedFile(doc_id=doc.doc_id, path=str(path), title=doc.title, status=status,  # type: ignore[arg-type]
+                         n_clauses=len(doc.clauses), n_commitments=len(commitments))
+            for (path, doc, status), commitments in zip(parsed, found, strict=True)
+        ]
+
+    def extract_many(self, docs: list[Document]) -> list[list[Commitment]]:
+        try:
+            extractor = self.extractor
+        except ImportError:  # extraction components not installed: store clauses without commitments
+            return [[] for _ in docs]
+        return list(extractor.extract_many(docs))
+
+    def _write_vectors(self, doc_ids: list[str]) -> None:
+        """Embed every clause of the documents and replace their vectors; then mark them ready."""
+        from kb.vectors import clause_metadata
+
+        if not doc_ids:
+            return
+        rows = list(self.store.embedding_inputs(doc_ids))
+        vectors = self.encoder.encode([text for _, _, text in rows])
+        docs = {s.doc_id: s for s in self.store.summaries() if s.doc_id in set(doc_ids)}
+        types = {cid: row["types"] for cid, row in self.store.clause_rows([r[0] for r in rows]).items()}
+        metadatas = [
+            clause_metadata(doc_id, docs[doc_id].doc_type, docs[doc_id].date, docs[doc_id].parties,
+                            types.get(clause_id, []))
+            for clause_id, doc_id, _ in rows
+        ]
+        for doc_id in doc_ids:
+            self.index.delete_doc(doc_id)
+        self.index.upsert([r[0] for r in rows], vectors, metadatas)
+        for doc_id in doc_ids:
+            self.store.mark_ready(doc_id, self.encoder.model_id)
+
+    def repair_vectors(self) -> list[str]:
+        """Finish documents whose vectors were not written (e.g. a crash after SQLite committed)."""
+        pending = self.store.pending_vectors()
+        for chunk in _chunks(pending, 64):
+            self._write_vectors(chunk)
+        return pending
+
+    def reindex(self) -> int:
+        """Rebuild every vector from SQLite, e.g. after changing the embedding model."""
+        doc_ids = self.store.doc_ids()
+        for chunk in _chunks(doc_ids, 64):
+            self._write_vectors(chunk)
+        return len(doc_ids)
+
+    def remove(self, doc_id: str) -> None:
+        self.require(doc_id)
+        self.store.delete(doc_id)
+        self.index.delete_doc(doc_id)
+
+    # -- reading ------------------------------------------------------------------------------
+    def documents(self, doc_type: str | None = None) -> list[DocSummary]:
+        return self.store.summaries(doc_type)
+
+    def require(self, doc_id: str) -> None:
+        if self.store.fingerprint(doc_id) is None:
+            raise UnknownDocument(doc_id, self.store.doc_ids())
+
+    def document(self, doc_id: str) -> Document:
+        doc = self.store.document(doc_id)
+        if doc is None:
+            raise UnknownDocument(doc_id, self.store.doc_ids())
+        return doc
+
+    def commitments(self, doc_id: str | None = None, types: Iterable[str] = (),
+                    modalities: Iterable[str] = ()) -> list[Commitment]:
+        if doc_id:
+            self.require(doc_id)
+        return self.store.commitments(doc_id, types, modalities)
+
+    def search(self, query: str, k: int = 10, filters: SearchFilters | None = None,
+               mode: SearchMode = "hybrid") -> SearchResults:
+        return self.search_many([query], k, filters, mode)[0]
+
+    def search_many(self, queries: list[str], k: int = 10, filters: SearchFilters | None = None,
+                    mode: SearchMode = "hybrid") -> list[SearchResults]:
+        if mode != "lexical":
+            self.check_vectors()
+        for doc_id in (filters.doc_ids if filters else []):
+            self.require(doc_id)
+        return self.searcher.search_many(queries, k, filters, mode)
+
+    def check_vectors(self) -> None:
+        wanted = self.encoder.model_id.split(":")[0]
+        stored = {m.split(":")[0] for m in self.store.embed_models()}
+        if stored - {wanted}:
+            raise StaleVectors(
+                f"stored vectors were made with {', '.join(sorted(stored))}, but the configured model is {wanted}; "
+                "run 'accords reindex' to rebuild them"
+            )
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:  # type: ignore[type-arg]
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

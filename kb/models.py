@@ -1,0 +1,70 @@
+"""Models the knowledge base returns: the shapes of design.md's stable interfaces."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+SearchMode = Literal["hybrid", "dense", "lexical"]
+IngestStatus = Literal["added", "updated", "unchanged"]
+
+
+class DocSummary(BaseModel):
+    doc_id: str
+    title: str
+    date: dt.date | None = None
+    parties: list[str] = Field(default_factory=list)
+    doc_type: str = "other"
+    n_clauses: int = 0
+    n_commitments: int = 0
+
+
+class IngestedFile(BaseModel):
+    doc_id: str
+    path: str
+    title: str
+    status: IngestStatus
+    n_clauses: int
+    n_commitments: int
+
+
+class FailedFile(BaseModel):
+    path: str
+    error: str
+
+
+class IngestReport(BaseModel):
+    ingested: list[IngestedFile] = Field(default_factory=list)
+    failed: list[FailedFile] = Field(default_factory=list)
+
+
+class SearchFilters(BaseModel):
+    doc_ids: list[str] = Field(default_factory=list)
+    parties: list[str] = Field(default_factory=list)
+    types: list[str] = Field(default_factory=list)
+    doc_types: list[str] = Field(default_factory=list)
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+    def is_empty(self) -> bool:
+        return not (self.doc_ids or self.parties or self.types or self.doc_types or self.date_from or self.date_to)
+
+
+class SearchHit(BaseModel):
+    rank: int
+    score: float
+    doc_id: str
+    doc_title: str
+    clause_id: str
+    section: str
+    citation: str = ""
+    page: int | None = None
+    text: str
+    types: list[str] = Field(default_factory=list)
+
+
+class SearchResults(BaseModel):
+    query: str
+    mode: SearchMode = "hybrid"
+    results: list[SearchHit] = Field(default_factory=list)

@@ -1,0 +1,97 @@
+"""Terminal rendering of results: Rich tables and highlighted clause text."""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ingest.models import Document
+    from kb.models import DocSummary, IngestReport, SearchResults
+
+
+def console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def highlight_terms(text: str, terms: list[str]):  # type: ignore[no-untyped-def]
+    from rich.text import Text
+
+    rich_text = Text(text)
+    words = [re.escape(t) for t in terms if len(t) > 2]
+    if words:
+        rich_text.highlight_regex(re.compile(r"\b(" + "|".join(words) + r")\w*", re.IGNORECASE), "bold yellow")
+    return rich_text
+
+
+def print_ingest(report: IngestReport, out: Console) -> None:
+    from rich.table import Table
+
+    if report.ingested:
+        table = Table(title="Ingested", show_lines=False)
+        for col in ("doc_id", "status", "clauses", "commitments"):
+            table.add_column(col, no_wrap=True)
+        table.add_column("title", overflow="ellipsis", no_wrap=True, max_width=48)
+        for item in report.ingested:
+            style = {"added": "green", "updated": "cyan", "unchanged": "dim"}[item.status]
+            table.add_row(item.doc_id, f"[{style}]{item.status}[/]", str(item.n_clauses), str(item.n_commitments),
+                          _short(item.title, 40))
+        out.print(table)
+    counts = {s: sum(1 for i in report.ingested if i.status == s) for s in ("added", "updated", "unchanged")}
+    summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n) or "nothing ingested"
+    if report.failed:
+        summary += f", {len(report.failed)} failed"
+    out.print(summary)
+
+
+def print_docs(docs: list[DocSummary], out: Console) -> None:
+    from rich.table import Table
+
+    if not docs:
+        out.print("No documents yet. Add some with: accords ingest PATH")
+        return
+    table = Table()
+    for col in ("doc_id", "date", "type", "parties", "clauses", "commit.", "title"):
+        table.add_column(col, justify="right" if col in {"clauses", "commit."} else "left")
+    for d in docs:
+        table.add_row(d.doc_id, str(d.date or "—"), d.doc_type, ", ".join(d.parties), str(d.n_clauses),
+                      str(d.n_commitments), _short(d.title, 40))
+    out.print(table)
+
+
+def print_document(doc: Document, out: Console, full: bool) -> None:
+    out.print(f"[bold]{doc.title}[/]")
+    out.print(f"{doc.doc_id} · {doc.doc_type} · {doc.date or 'undated'} · {', '.join(doc.parties) or 'no parties found'}")
+    out.print(f"[dim]{doc.source}[/]")
+    for key, value in doc.meta.items():
+        out.print(f"[dim]{key}:[/] {value}")
+    out.print()
+    current = None
+    for clause in doc.clauses:
+        if clause.section != current and clause.section:
+            current = clause.section
+            heading = next((s.heading for s in doc.sections if s.label == clause.section), "")
+            out.print(f"\n[bold cyan]{clause.section}[/] {heading if heading != clause.section else ''}")
+        text = clause.text if full or len(clause.text) <= 160 else clause.text[:157] + "..."
+        out.print(f"[dim]{clause.clause_id.split('/', 1)[1]:>12}[/]  {text}")
+
+
+def print_search(results: SearchResults, terms: list[str], out: Console) -> None:
+    from rich.padding import Padding
+
+    if not results.results:
+        out.print(f"No clauses match {results.query!r}.")
+        return
+    for hit in results.results:
+        types = f" [magenta]{', '.join(hit.types)}[/]" if hit.types else ""
+        where = hit.citation or hit.section
+        title = hit.doc_title if len(hit.doc_title) <= 70 else hit.doc_title[:67].rstrip() + "..."
+        out.print(f"[bold]{hit.rank}. {title}[/]\n   {where}{types} [dim]· {hit.clause_id} · score {hit.score:.3f}[/]")
+        out.print(Padding(highlight_terms(hit.text, terms), (0, 0, 1, 4)))
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,67 @@
+"""One validated Settings object: where the knowledge base lives and which models it uses."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+from extract.encoder import DEFAULT_EMBED_MODEL
+from extract.nlp import DEFAULT_SPACY_MODEL
+
+APP_NAME = "accords"
+
+
+def default_data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+class Settings(BaseModel):
+    data_dir: Path
+    spacy_model: str = DEFAULT_SPACY_MODEL
+    embed_model: str = DEFAULT_EMBED_MODEL
+    embed_backend: Literal["fp32", "bf16"] = "fp32"
+    chroma_url: str | None = Field(default=None, description="http://host:port of a Chroma server; None = embedded.")
+    max_file_mb: float = Field(default=50.0, gt=0)
+    lock_timeout_s: float = Field(default=120.0, ge=0)
+
+    @field_validator("chroma_url")
+    @classmethod
+    def _check_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError(f"chroma URL {value!r} must start with http:// or https://")
+        return value or None
+
+    @classmethod
+    def resolve(cls, data_dir: Path | str | None = None, **overrides: object) -> Settings:
+        """--data-dir beats ACCORDS_HOME beats the per-user data dir; ACCORDS_* env vars fill the rest."""
+        env = os.environ
+        chosen = data_dir or env.get("ACCORDS_HOME") or default_data_dir()
+        values: dict[str, object] = {"data_dir": Path(chosen).expanduser()}
+        for field, var in (
+            ("spacy_model", "ACCORDS_SPACY_MODEL"),
+            ("embed_model", "ACCORDS_EMBED_MODEL"),
+            ("embed_backend", "ACCORDS_EMBED_BACKEND"),
+            ("chroma_url", "ACCORDS_CHROMA_URL"),
+            ("max_file_mb", "ACCORDS_MAX_FILE_MB"),
+            ("lock_timeout_s", "ACCORDS_LOCK_TIMEOUT"),
+        ):
+            if env.get(var):
+                values[field] = env[var]
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls.model_validate(values)
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "accords.db"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def max_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)

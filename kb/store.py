@@ -1,0 +1,283 @@
+"""SQLite, the record of truth: documents, sections, clauses, commitments and the FTS5 index."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from extract.models import Commitment
+from ingest.models import Clause, Document, Section
+from kb.models import DocSummary, SearchFilters
+
+MIGRATIONS = Migrations("accords.kb")
+SCHEMA_VERSION = 1
+
+
+@MIGRATIONS()
+def m001_initial(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE documents (
+            doc_id TEXT PRIMARY KEY, title TEXT NOT NULL, date TEXT, parties TEXT NOT NULL DEFAULT '[]',
+            doc_type TEXT NOT NULL, source TEXT NOT NULL, sha256 TEXT NOT NULL, text TEXT NOT NULL,
+            meta TEXT NOT NULL DEFAULT '{}', n_clauses INTEGER NOT NULL, n_commitments INTEGER NOT NULL,
+            ingested_at TEXT NOT NULL,
+            vectors_state TEXT NOT NULL DEFAULT 'pending',  -- pending until Chroma holds every clause
+            embed_model TEXT
+        );
+        CREATE INDEX documents_source ON documents(source);
+        CREATE TABLE sections (
+            doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE, section_id TEXT NOT NULL,
+            label TEXT NOT NULL, heading TEXT NOT NULL, level INTEGER NOT NULL, parent TEXT,
+            start INTEGER NOT NULL, "end" INTEGER NOT NULL, PRIMARY KEY (doc_id, section_id)
+        );
+        CREATE TABLE clauses (
+            clause_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+            ord INTEGER NOT NULL, section TEXT NOT NULL, heading TEXT NOT NULL, citation TEXT NOT NULL,
+            kind TEXT NOT NULL, page INTEGER, page_end INTEGER, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+            text TEXT NOT NULL, types TEXT NOT NULL DEFAULT '[]'
+        );
+        CREATE INDEX clauses_doc ON clauses(doc_id, ord);
+        CREATE TABLE commitments (
+            id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+            clause_id TEXT NOT NULL, type TEXT NOT NULL, modality TEXT NOT NULL, record TEXT NOT NULL
+        );
+        CREATE INDEX commitments_clause ON commitments(clause_id);
+        CREATE INDEX commitments_type ON commitments(type, doc_id);
+        CREATE VIRTUAL TABLE clause_fts USING fts5(
+            clause_id UNINDEXED, doc_id UNINDEXED, text, heading, title,
+            tokenize = 'porter unicode61 remove_diacritics 2'
+        );
+        """
+    )
+
+
+def open_database(path: Path) -> Database:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = Database(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA foreign_keys=ON")
+    db.execute("PRAGMA busy_timeout=30000")
+    return db
+
+
+class Store:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        MIGRATIONS.apply(db)
+
+    @classmethod
+    def open(cls, path: Path) -> Store:
+        return cls(open_database(path))
+
+    # -- writing ----------------------------------------------------------------------------
+    def fingerprint(self, doc_id: str) -> str | None:
+        row = self.db.execute("SELECT sha256 FROM documents WHERE doc_id = ?", [doc_id]).fetchone()
+        return row[0] if row else None
+
+    def doc_id_for_source(self, source: str, sha256: str) -> str | None:
+        row = self.db.execute(
+            "SELECT doc_id FROM documents WHERE source = ? AND sha256 = ? AND vectors_state = 'ready'",
+            [source, sha256],
+        ).fetchone()
+        return row[0] if row else None
+
+    def save(self, doc: Document, commitments: list[Commitment]) -> None:
+        """Replace the document whole, in one transaction; vectors stay 'pending' until mark_ready."""
+        types_by_clause: dict[str, list[str]] = {}
+        for c in commitments:
+            types_by_clause.setdefault(c.clause_id, [])
+            if c.type not in types_by_clause[c.clause_id]:
+                types_by_clause[c.clause_id].append(c.type)
+        with self.db.atomic():
+            self._delete_rows(doc.doc_id)
+            self.db["documents"].insert(
+                {
+                    "doc_id": doc.doc_id, "title": doc.title, "date": doc.date.isoformat() if doc.date else None,
+                    "parties": json.dumps(doc.parties), "doc_type": doc.doc_type, "source": doc.source,
+                    "sha256": doc.sha256, "text": doc.text, "meta": json.dumps(doc.meta),
+                    "n_clauses": len(doc.clauses), "n_commitments": len(commitments),
+                    "ingested_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                    "vectors_state": "pending", "embed_model": None,
+                }
+            )
+            self.db["sections"].insert_all(
+                ({"doc_id": doc.doc_id, **s.model_dump()} for s in doc.sections), batch_size=500
+            )
+            self.db["clauses"].insert_all(
+                (
+                    {**c.model_dump(), "doc_id": doc.doc_id, "ord": i,
+                     "types": json.dumps(types_by_clause.get(c.clause_id, []))}
+                    for i, c in enumerate(doc.clauses)
+                ),
+                batch_size=500,
+            )
+            self.db["commitments"].insert_all(
+                (
+                    {"doc_id": doc.doc_id, "clause_id": c.clause_id, "type": c.type, "modality": c.modality,
+                     "record": c.model_dump_json()}
+                    for c in commitments
+                ),
+                batch_size=500,
+            )
+            self.db["clause_fts"].insert_all(
+                ({"clause_id": c.clause_id, "doc_id": doc.doc_id, "text": c.text, "heading": c.heading,
+                  "title": doc.title} for c in doc.clauses),
+                batch_size=500,
+            )
+
+    def mark_ready(self, doc_id: str, embed_model: str) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE documents SET vectors_state = 'ready', embed_model = ? WHERE doc_id = ?", [embed_model, doc_id]
+            )
+
+    def delete(self, doc_id: str) -> bool:
+        with self.db.atomic():
+            existed = self.fingerprint(doc_id) is not None
+            self._delete_rows(doc_id)
+        return existed
+
+    def _delete_rows(self, doc_id: str) -> None:
+        for table in ("clause_fts", "commitments", "clauses", "sections", "documents"):
+            self.db.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
+
+    # -- reading ----------------------------------------------------------------------------
+    def doc_ids(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT doc_id FROM documents ORDER BY doc_id").fetchall()]
+
+    def pending_vectors(self) -> list[str]:
+        rows = self.db.execute("SELECT doc_id FROM documents WHERE vectors_state != 'ready'").fetchall()
+        return [r[0] for r in rows]
+
+    def embed_models(self) -> set[str]:
+        rows = self.db.execute("SELECT DISTINCT embed_model FROM documents WHERE embed_model IS NOT NULL").fetchall()
+        return {r[0] for r in rows}
+
+    def summaries(self, doc_type: str | None = None) -> list[DocSummary]:
+        sql = "SELECT * FROM documents" + (" WHERE doc_type = ?" if doc_type else "") + " ORDER BY date, doc_id"
+        return [_summary(row) for row in self._rows(sql, [doc_type] if doc_type else [])]
+
+    def document(self, doc_id: str) -> Document | None:
+        rows = list(self._rows("SELECT * FROM documents WHERE doc_id = ?", [doc_id]))
+        if not rows:
+            return None
+        row = rows[0]
+        sections = [Section(**{k: v for k, v in r.items() if k != "doc_id"})
+                    for r in self._rows("SELECT * FROM sections WHERE doc_id = ? ORDER BY start", [doc_id])]
+        return Document(
+            doc_id=row["doc_id"], title=row["title"], date=row["date"], parties=json.loads(row["parties"]),
+            doc_type=row["doc_type"], source=row["source"], sha256=row["sha256"], text=row["text"],
+            sections=sections, clauses=self.clauses(doc_id), meta=json.loads(row["meta"]),
+        )
+
+    def clauses(self, doc_id: str) -> list[Clause]:
+        rows = self._rows("SELECT * FROM clauses WHERE doc_id = ? ORDER BY ord", [doc_id])
+        return [_clause(r) for r in rows]
+
+    def clause_rows(self, clause_ids: list[str]) -> dict[str, dict[str, Any]]:
+        """Clause rows joined with their document's title, keyed by clause_id."""
+        out: dict[str, dict[str, Any]] = {}
+        for chunk in _chunks(clause_ids, 500):
+            marks = ",".join("?" * len(chunk))
+            sql = (f"SELECT c.*, d.title AS doc_title FROM clauses c JOIN documents d ON d.doc_id = c.doc_id "
+                   f"WHERE c.clause_id IN ({marks})")
+            for row in self._rows(sql, chunk):
+                row["types"] = json.loads(row["types"])
+                out[row["clause_id"]] = row
+        return out
+
+    def commitments(self, doc_id: str | None = None, types: Iterable[str] = (),
+                    modalities: Iterable[str] = ()) -> list[Commitment]:
+        where, params = ["1 = 1"], []
+        if doc_id:
+            where.append("doc_id = ?")
+            params.append(doc_id)
+        types, modalities = list(types), list(modalities)
+        if types:
+            where.append(f"type IN ({','.join('?' * len(types))})")
+            params.extend(types)
+        if modalities:
+            where.append(f"modality IN ({','.join('?' * len(modalities))})")
+            params.extend(modalities)
+        sql = f"SELECT record FROM commitments WHERE {' AND '.join(where)} ORDER BY doc_id, id"
+        return [Commitment.model_validate_json(r[0]) for r in self.db.execute(sql, params).fetchall()]
+
+    def embedding_inputs(self, doc_ids: list[str]) -> Iterator[tuple[str, str, str]]:
+        """(clause_id, doc_id, text to embed) for each clause of the given documents."""
+        for chunk in _chunks(doc_ids, 200):
+            marks = ",".join("?" * len(chunk))
+            sql = (f"SELECT c.clause_id, c.doc_id, c.heading, c.text, d.title FROM clauses c "
+                   f"JOIN documents d ON d.doc_id = c.doc_id WHERE c.doc_id IN ({marks}) ORDER BY c.doc_id, c.ord")
+            for clause_id, doc_id, heading, text, title in self.db.execute(sql, chunk).fetchall():
+                yield clause_id, doc_id, embedding_text(title, heading, text)
+
+    def filter_sql(self, filters: SearchFilters, clause_alias: str = "c", doc_alias: str = "d") -> tuple[str, list[Any]]:
+        """SQL conditions (on clauses c joined to documents d) for the filters, with parameters."""
+        where: list[str] = []
+        params: list[Any] = []
+        if filters.doc_ids:
+            where.append(f"{doc_alias}.doc_id IN ({','.join('?' * len(filters.doc_ids))})")
+            params.extend(filters.doc_ids)
+        if filters.doc_types:
+            where.append(f"{doc_alias}.doc_type IN ({','.join('?' * len(filters.doc_types))})")
+            params.extend(filters.doc_types)
+        if filters.parties:
+            where.append(f"EXISTS (SELECT 1 FROM json_each({doc_alias}.parties) p "
+                         f"WHERE lower(p.value) IN ({','.join('?' * len(filters.parties))}))")
+            params.extend(p.lower() for p in filters.parties)
+        if filters.types:
+            where.append(f"EXISTS (SELECT 1 FROM json_each({clause_alias}.types) t "
+                         f"WHERE t.value IN ({','.join('?' * len(filters.types))}))")
+            params.extend(filters.types)
+        if filters.date_from:
+            where.append(f"{doc_alias}.date >= ?")
+            params.append(filters.date_from.isoformat())
+        if filters.date_to:
+            where.append(f"{doc_alias}.date <= ?")
+            params.append(filters.date_to.isoformat())
+        return (" AND ".join(where) or "1 = 1"), params
+
+    def lexical(self, match: str, filters: SearchFilters, limit: int) -> list[tuple[str, float]]:
+        """BM25 ranking of clauses for an FTS5 match expression; best first, score higher = better."""
+        cond, params = self.filter_sql(filters)
+        sql = (
+            "SELECT f.clause_id, bm25(clause_fts, 1.0, 0.5, 0.2) AS rank FROM clause_fts f "
+            "JOIN clauses c ON c.clause_id = f.clause_id JOIN documents d ON d.doc_id = c.doc_id "
+            f"WHERE clause_fts MATCH ? AND {cond} ORDER BY rank LIMIT ?"
+        )
+        rows = self.db.execute(sql, [match, *params, limit]).fetchall()
+        return [(clause_id, -float(rank)) for clause_id, rank in rows]
+
+    def _rows(self, sql: str, params: list[Any]) -> Iterator[dict[str, Any]]:
+        cursor = self.db.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        for row in cursor.fetchall():
+            yield dict(zip(names, row, strict=True))
+
+
+def embedding_text(title: str, heading: str, text: str) -> str:
+    """What a clause's vector encodes: its words plus the heading and title that give them context."""
+    context = " — ".join(part for part in (title, heading) if part)
+    return f"{context}: {text}" if context else text
+
+
+def _summary(row: dict[str, Any]) -> DocSummary:
+    return DocSummary(
+        doc_id=row["doc_id"], title=row["title"], date=row["date"], parties=json.loads(row["parties"]),
+        doc_type=row["doc_type"], n_clauses=row["n_clauses"], n_commitments=row["n_commitments"],
+    )
+
+
+def _clause(row: dict[str, Any]) -> Clause:
+    return Clause(**{k: v for k, v in row.items() if k in Clause.model_fields})
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

@@ -1,0 +1,122 @@
+"""Chroma holds one vector per clause, keyed by clause_id; SQLite holds the text.
+
+Embedded (a folder) by default, or a Chroma server when ACCORDS_CHROMA_URL is set. Metadata
+mirrors the filters search needs, so filtered queries run inside Chroma before ranking.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kb.models import SearchFilters
+
+if TYPE_CHECKING:
+    import numpy as np
+
+COLLECTION = "clauses"
+_ADD_BATCH = 4000
+
+
+def date_number(value: dt.date | str | None) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
+    return value.year * 10000 + value.month * 100 + value.day
+
+
+def clause_metadata(doc_id: str, doc_type: str, date: dt.date | str | None, parties: Sequence[str],
+                    types: Sequence[str]) -> dict[str, Any]:
+    meta: dict[str, Any] = {"doc_id": doc_id, "doc_type": doc_type, "date": date_number(date)}
+    meta.update({f"party:{p.lower()}": True for p in parties})
+    meta.update({f"type:{t}": True for t in types})
+    return meta
+
+
+def chroma_where(filters: SearchFilters) -> dict[str, Any] | None:
+    conditions: list[dict[str, Any]] = []
+    if filters.doc_ids:
+        conditions.append({"doc_id": {"$in": list(filters.doc_ids)}})
+    if filters.doc_types:
+        conditions.append({"doc_type": {"$in": list(filters.doc_types)}})
+    if filters.parties:
+        options = [{f"party:{p.lower()}": True} for p in filters.parties]
+        conditions.append(options[0] if len(options) == 1 else {"$or": options})
+    if filters.types:
+        options = [{f"type:{t}": True} for t in filters.types]
+        conditions.append(options[0] if len(options) == 1 else {"$or": options})
+    if filters.date_from:
+        conditions.append({"date": {"$gte": date_number(filters.date_from)}})
+    if filters.date_to:
+        conditions.append({"date": {"$lte": date_number(filters.date_to)}})
+    if not conditions:
+        return None
+    return conditions[0] if len(conditions) == 1 else {"$and": conditions}
+
+
+class VectorIndex:
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self.collection = client.get_or_create_collection(COLLECTION, configuration={"hnsw": {"space": "cosine"}})
+
+    @classmethod
+    def open(cls, path: Path | None = None, url: str | None = None) -> VectorIndex:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        settings = ChromaSettings(anonymized_telemetry=False)
+        if url:
+            from urllib.parse import urlparse
+
+            parsed = urlparse(url)
+            client = chromadb.HttpClient(host=parsed.hostname or "127.0.0.1", port=parsed.port or 8000,
+                                         ssl=parsed.scheme == "https", settings=settings)
+        else:
+            assert path is not None
+            path.mkdir(parents=True, exist_ok=True)
+            client = chromadb.PersistentClient(path=str(path), settings=settings)
+        return cls(client)
+
+    def upsert(self, ids: list[str], vectors: np.ndarray, metadatas: list[dict[str, Any]]) -> None:
+        for i in range(0, len(ids), _ADD_BATCH):
+            self.collection.upsert(ids=ids[i : i + _ADD_BATCH], embeddings=vectors[i : i + _ADD_BATCH],
+                                   metadatas=metadatas[i : i + _ADD_BATCH])
+
+    def delete_doc(self, doc_id: str) -> None:
+        self.collection.delete(where={"doc_id": doc_id})
+
+    def delete_ids(self, ids: list[str]) -> None:
+        for i in range(0, len(ids), _ADD_BATCH):
+            self.collection.delete(ids=ids[i : i + _ADD_BATCH])
+
+    def count(self) -> int:
+        return int(self.collection.count())
+
+    def ids_for_doc(self, doc_id: str) -> set[str]:
+        return set(self.collection.get(where={"doc_id": doc_id}, include=[])["ids"])
+
+    def all_ids(self) -> set[str]:
+        out: set[str] = set()
+        total, offset = self.count(), 0
+        while offset < total:
+            out.update(self.collection.get(include=[], limit=10_000, offset=offset)["ids"])
+            offset += 10_000
+        return out
+
+    def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
+        import numpy as np
+
+        if not ids:
+            return {}
+        got = self.collection.get(ids=ids, include=["embeddings"])
+        return {i: np.asarray(v, dtype=np.float32) for i, v in zip(got["ids"], got["embeddings"], strict=True)}
+
+    def query(self, vector: np.ndarray, k: int, filters: SearchFilters) -> list[tuple[str, float]]:
+        """Nearest clauses as (clause_id, cosine similarity), best first."""
+        if k <= 0 or self.count() == 0:
+            return []
+        result = self.collection.query(query_embeddings=[vector], n_results=k, where=chroma_where(filters),
+                                       include=["distances"])
+        return [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], result["distances"][0], strict=True)]

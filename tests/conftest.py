@@ -1,0 +1,62 @@
+"""Every test gets a fresh knowledge base folder; models load once per session (real ones, never fakes)."""
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+
+
+@pytest.fixture(autouse=True)
+def accords_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "kb"
+    monkeypatch.setenv("ACCORDS_HOME", str(home))
+    for var in ("ACCORDS_CHROMA_URL", "ACCORDS_EMBED_MODEL", "ACCORDS_SPACY_MODEL", "ACCORDS_API_KEY"):
+        monkeypatch.delenv(var, raising=False)
+    return home
+
+
+@dataclass
+class CliResult:
+    code: int
+    stdout: str
+    stderr: str
+
+    def json(self):  # type: ignore[no-untyped-def]
+        import json
+
+        return json.loads(self.stdout)
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., CliResult]:
+    """Run `accords ARGS` in this process through the real entry point (error mapping included)."""
+    from kb.cli import main
+
+    def run(*args: str) -> CliResult:
+        capsys.readouterr()
+        monkeypatch.setattr(sys, "argv", ["accords", *map(str, args)])
+        code = 0
+        try:
+            main()
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        out, err = capsys.readouterr()
+        return CliResult(code, out, err)
+
+    return run
+
+
+@pytest.fixture
+def kb(accords_home: Path):  # type: ignore[no-untyped-def]
+    from kb.api import KnowledgeBase
+    from kb.settings import Settings
+
+    return KnowledgeBase(Settings.resolve(accords_home))
