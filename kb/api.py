@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import ingest
 from extract.models import Commitment
 from ingest.models import Document
 from kb.errors import StaleVectors, UnknownDocument
+from kb.faults import crash_point
 from kb.models import (
     DocSummary,
     FailedFile,
@@ -36,6 +38,7 @@ class KnowledgeBase:
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings.resolve()
+        self._lock_depth = 0
 
     # -- parts, built on first use so that light commands stay light ------------------------
     @cached_property
@@ -99,19 +102,24 @@ class KnowledgeBase:
                                     n_clauses=summary.n_clauses, n_commitments=summary.n_commitments)
         doc = ingest.load(path, max_bytes=self.settings.max_bytes)
         previous = self.store.fingerprint(doc.doc_id)
-        if previous == doc.sha256 and doc.doc_id not in self.store.pending_vectors():
+        if previous == doc.sha256:
             return IngestedFile(doc_id=doc.doc_id, path=str(path), title=doc.title, status="unchanged",
                                 n_clauses=len(doc.clauses), n_commitments=len(self.store.commitments(doc.doc_id)))
         return doc, ("updated" if previous else "added")
 
     def _store_batch(self, parsed: list[tuple[Path, Document, str]]) -> list[IngestedFile]:
+        """Extract and embed outside the write lock; then SQLite, then Chroma, then mark ready."""
         if not parsed:
             return []
         docs = [doc for _, doc, _ in parsed]
         found = self.extract_many(docs)
-        for doc, commitments in zip(docs, found, strict=True):
-            self.store.save(doc, commitments)
-        self._write_vectors([d.doc_id for d in docs])
+        ids, texts, metadatas = self._vector_inputs(docs, found)
+        vectors = self.encoder.encode(texts)
+        with self.writing():
+            for doc, commitments in zip(docs, found, strict=True):
+                self.store.save(doc, commitments)
+            crash_point("after-sqlite")
+            self._replace_vectors([d.doc_id for d in docs], ids, vectors, metadatas)
         return [
             IngestedFile(doc_id=doc.doc_id, path=str(path), title=doc.title, status=status,  # type: ignore[arg-type]
                          n_clauses=len(doc.clauses), n_commitments=len(commitments))
@@ -125,45 +133,96 @@ class KnowledgeBase:
             return [[] for _ in docs]
         return list(extractor.extract_many(docs))
 
-    def _write_vectors(self, doc_ids: list[str]) -> None:
-        """Embed every clause of the documents and replace their vectors; then mark them ready."""
+    @staticmethod
+    def _vector_inputs(docs: list[Document], found: list[list[Commitment]]
+                       ) -> tuple[list[str], list[str], list[dict[str, Any]]]:
+        from kb.store import embedding_text
         from kb.vectors import clause_metadata
 
-        if not doc_ids:
+        ids: list[str] = []
+        texts: list[str] = []
+        metadatas: list[dict[str, Any]] = []
+        for doc, commitments in zip(docs, found, strict=True):
+            types: dict[str, list[str]] = {}
+            for c in commitments:
+                types.setdefault(c.clause_id, []).append(c.type)
+            for clause in doc.clauses:
+                ids.append(clause.clause_id)
+                texts.append(embedding_text(doc.title, clause.heading, clause.text))
+                metadatas.append(clause_metadata(doc.doc_id, doc.doc_type, doc.date, doc.parties,
+                                                 sorted(set(types.get(clause.clause_id, [])))))
+        return ids, texts, metadatas
+
+    def _replace_vectors(self, doc_ids: list[str], ids: list[str], vectors: Any,
+                         metadatas: list[dict[str, Any]]) -> None:
+        """Swap the documents' vectors; callers hold the write lock and SQLite marks them pending."""
+        self.index.delete_docs(doc_ids)
+        crash_point("after-vector-delete")
+        half = len(ids) // 2
+        self.index.upsert(ids[:half], vectors[:half], metadatas[:half])
+        crash_point("mid-vectors")
+        self.index.upsert(ids[half:], vectors[half:], metadatas[half:])
+        crash_point("before-ready")
+        self.store.mark_ready(doc_ids, self.encoder.model_id)
+
+    def rebuild_vectors(self, doc_ids: list[str]) -> None:
+        """Re-embed stored documents from SQLite (repair and reindex)."""
+        for chunk in _chunks(doc_ids, 32):
+            docs = [d for d in (self.store.document(doc_id) for doc_id in chunk) if d is not None]
+            found = [self.store.commitments(d.doc_id) for d in docs]
+            ids, texts, metadatas = self._vector_inputs(docs, found)
+            self._replace_vectors([d.doc_id for d in docs], ids, self.encoder.encode(texts), metadatas)
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """The write lock; re-entrant within one KnowledgeBase."""
+        if self._lock_depth:
+            self._lock_depth += 1
+            try:
+                yield
+            finally:
+                self._lock_depth -= 1
             return
-        rows = list(self.store.embedding_inputs(doc_ids))
-        vectors = self.encoder.encode([text for _, _, text in rows])
-        docs = {s.doc_id: s for s in self.store.summaries() if s.doc_id in set(doc_ids)}
-        types = {cid: row["types"] for cid, row in self.store.clause_rows([r[0] for r in rows]).items()}
-        metadatas = [
-            clause_metadata(doc_id, docs[doc_id].doc_type, docs[doc_id].date, docs[doc_id].parties,
-                            types.get(clause_id, []))
-            for clause_id, doc_id, _ in rows
-        ]
-        for doc_id in doc_ids:
-            self.index.delete_doc(doc_id)
-        self.index.upsert([r[0] for r in rows], vectors, metadatas)
-        for doc_id in doc_ids:
-            self.store.mark_ready(doc_id, self.encoder.model_id)
+        from kb.locking import write_lock
+
+        with write_lock(self.settings.data_dir, self.settings.lock_timeout_s):
+            self._lock_depth = 1
+            try:
+                self._finish_interrupted()
+                yield
+            finally:
+                self._lock_depth = 0
+
+    def _finish_interrupted(self) -> None:
+        """Complete what a killed process left: removals first, then vectors still pending."""
+        for doc_id in self.store.doc_ids_in_state("removing"):
+            self.index.delete_docs([doc_id])
+            self.store.delete(doc_id)
+        pending = self.store.doc_ids_in_state("pending")
+        if pending:
+            self.rebuild_vectors(pending)
 
     def repair_vectors(self) -> list[str]:
-        """Finish documents whose vectors were not written (e.g. a crash after SQLite committed)."""
-        pending = self.store.pending_vectors()
-        for chunk in _chunks(pending, 64):
-            self._write_vectors(chunk)
-        return pending
+        """Finish documents a killed process left half-done; returns the ids it repaired."""
+        interrupted = self.store.doc_ids_in_state("pending") + self.store.doc_ids_in_state("removing")
+        if interrupted:
+            with self.writing():
+                pass  # taking the lock finishes interrupted work
+        return interrupted
 
     def reindex(self) -> int:
         """Rebuild every vector from SQLite, e.g. after changing the embedding model."""
-        doc_ids = self.store.doc_ids()
-        for chunk in _chunks(doc_ids, 64):
-            self._write_vectors(chunk)
+        with self.writing():
+            doc_ids = self.store.doc_ids()
+            self.rebuild_vectors(doc_ids)
         return len(doc_ids)
 
     def remove(self, doc_id: str) -> None:
         self.require(doc_id)
-        self.store.delete(doc_id)
-        self.index.delete_doc(doc_id)
+        with self.writing():
+            self.store.set_state([doc_id], "removing")  # a kill from here on is finished by the next run
+            self.index.delete_docs([doc_id])
+            self.store.delete(doc_id)
 
     # -- reading ------------------------------------------------------------------------------
     def documents(self, doc_type: str | None = None) -> list[DocSummary]:
@@ -191,6 +250,7 @@ class KnowledgeBase:
 
     def search_many(self, queries: list[str], k: int = 10, filters: SearchFilters | None = None,
                     mode: SearchMode = "hybrid") -> list[SearchResults]:
+        self.repair_vectors()
         if mode != "lexical":
             self.check_vectors()
         for doc_id in (filters.doc_ids if filters else []):

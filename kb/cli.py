@@ -22,7 +22,13 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 # Command groups that live in their own modules: each exposes register(app).
-COMMAND_MODULES: tuple[str, ...] = ("kb.commands.extraction",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "kb.commands.maintenance",
+    "kb.commands.extraction",
+    "kb.commands.eval_search",
+    "kb.commands.compare",
+    "kb.commands.serve",
+)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 

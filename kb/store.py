@@ -82,7 +82,7 @@ class Store:
 
     def doc_id_for_source(self, source: str, sha256: str) -> str | None:
         row = self.db.execute(
-            "SELECT doc_id FROM documents WHERE source = ? AND sha256 = ? AND vectors_state = 'ready'",
+            "SELECT doc_id FROM documents WHERE source = ? AND sha256 = ?",
             [source, sha256],
         ).fetchone()
         return row[0] if row else None
@@ -131,11 +131,29 @@ class Store:
                 batch_size=500,
             )
 
-    def mark_ready(self, doc_id: str, embed_model: str) -> None:
+    def mark_ready(self, doc_ids: list[str], embed_model: str) -> None:
         with self.db.atomic():
+            for chunk in _chunks(doc_ids, 500):
+                self.db.execute(
+                    f"UPDATE documents SET vectors_state = 'ready', embed_model = ? "
+                    f"WHERE doc_id IN ({','.join('?' * len(chunk))})", [embed_model, *chunk]
+                )
+
+    def set_state(self, doc_ids: list[str], state: str) -> None:
+        with self.db.atomic():
+            for doc_id in doc_ids:
+                self.db.execute("UPDATE documents SET vectors_state = ? WHERE doc_id = ?", [state, doc_id])
+
+    def rebuild_fts(self, doc_id: str) -> None:
+        with self.db.atomic():
+            self.db.execute("DELETE FROM clause_fts WHERE doc_id = ?", [doc_id])
             self.db.execute(
-                "UPDATE documents SET vectors_state = 'ready', embed_model = ? WHERE doc_id = ?", [embed_model, doc_id]
+                "INSERT INTO clause_fts (clause_id, doc_id, text, heading, title) SELECT c.clause_id, c.doc_id, "
+                "c.text, c.heading, d.title FROM clauses c JOIN documents d ON d.doc_id = c.doc_id WHERE c.doc_id = ?",
+                [doc_id],
             )
+            self.db.execute("UPDATE documents SET n_clauses = (SELECT count(*) FROM clauses WHERE doc_id = ?) "
+                            "WHERE doc_id = ?", [doc_id, doc_id])
 
     def delete(self, doc_id: str) -> bool:
         with self.db.atomic():
@@ -151,9 +169,9 @@ class Store:
     def doc_ids(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT doc_id FROM documents ORDER BY doc_id").fetchall()]
 
-    def pending_vectors(self) -> list[str]:
-        rows = self.db.execute("SELECT doc_id FROM documents WHERE vectors_state != 'ready'").fetchall()
-        return [r[0] for r in rows]
+    def doc_ids_in_state(self, state: str) -> list[str]:
+        rows = self.db.execute("SELECT doc_id FROM documents WHERE vectors_state = ? ORDER BY doc_id", [state])
+        return [r[0] for r in rows.fetchall()]
 
     def embed_models(self) -> set[str]:
         rows = self.db.execute("SELECT DISTINCT embed_model FROM documents WHERE embed_model IS NOT NULL").fetchall()

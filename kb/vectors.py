@@ -80,12 +80,15 @@ class VectorIndex:
         return cls(client)
 
     def upsert(self, ids: list[str], vectors: np.ndarray, metadatas: list[dict[str, Any]]) -> None:
+        if not ids:
+            return
         for i in range(0, len(ids), _ADD_BATCH):
             self.collection.upsert(ids=ids[i : i + _ADD_BATCH], embeddings=vectors[i : i + _ADD_BATCH],
                                    metadatas=metadatas[i : i + _ADD_BATCH])
 
-    def delete_doc(self, doc_id: str) -> None:
-        self.collection.delete(where={"doc_id": doc_id})
+    def delete_docs(self, doc_ids: list[str]) -> None:
+        for i in range(0, len(doc_ids), 500):
+            self.collection.delete(where={"doc_id": {"$in": doc_ids[i : i + 500]}})
 
     def delete_ids(self, ids: list[str]) -> None:
         for i in range(0, len(ids), _ADD_BATCH):

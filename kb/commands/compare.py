@@ -1,0 +1,70 @@
+"""accords compare / accords report: comparison reports between agreements (md, html, json, csv)."""
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+_SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json", ".csv": "csv"}
+
+
+class Format(str, Enum):
+    md = "md"
+    html = "html"
+    json = "json"
+    csv = "csv"
+
+
+FormatOption = Annotated[Format | None, typer.Option(
+    "--format", "-f", help="md (default), html, json or csv; else taken from the -o file's suffix.")]
+OutputOption = Annotated[Path | None, typer.Option(
+    "--output", "-o", help="Write the report to this file instead of stdout.", dir_okay=False)]
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(compare)
+    app.command()(report)
+
+
+def compare(
+    ctx: typer.Context,
+    doc_ids: Annotated[list[str], typer.Argument(help="Two or more document ids (see 'accords docs').")],
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Compare agreements: coverage matrix, legalisation profile, aligned provisions and their differences."""
+    from kb.cli import knowledge_base
+    from kb.compare import compare_documents
+
+    _write(compare_documents(knowledge_base(ctx), doc_ids), fmt, output)
+
+
+def report(
+    ctx: typer.Context,
+    doc_type: Annotated[str | None, typer.Option(
+        "--doc-type", help="Compare every document of this type (default: agreements, frameworks, memoranda).")] = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Compare every document of a type in one report."""
+    from kb.cli import knowledge_base
+    from kb.compare import report_documents
+
+    _write(report_documents(knowledge_base(ctx), doc_type), fmt, output)
+
+
+def _write(result, fmt: Format | None, output: Path | None) -> None:  # type: ignore[no-untyped-def]
+    import sys
+
+    from kb.compare import render
+
+    name = fmt.value if fmt else _SUFFIXES.get(output.suffix.lower(), "md") if output else "md"
+    text = render(result, name)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    sys.stderr.write(f"wrote {name} report to {output}\n")
