@@ -42,7 +42,9 @@ SUB_RE = re.compile(r"^(\((?:[a-z]|[ivx]+)\))\s+(.*)$")
 BULLET_RE = re.compile(r"^[-*•]\s+(.*)$")
 ROMAN = {"i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"}
 # Characters outside Latin-1, for the core-font fallback only.
-LATIN1_FOLD = str.maketrans({"–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "...", "•": "-"})
+LATIN1_FOLD = str.maketrans(
+    {"–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "...", "•": "-"}
+)
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,7 @@ def _is_subtitle(line: str) -> bool:
 
 
 def parse_blocks(body: str) -> list[Block]:
-    """The first line is the title; up to two short lines after it (blank lines between allowed) are subtitles."""
+    """The first line is the title; up to two short lines after it (blank lines allowed) are subtitles."""
     lines = [line for line in body.splitlines() if line.strip()]
     if not lines:
         return []
@@ -170,7 +172,9 @@ class _Pdf(FPDF):
         return "Serif", "Sans"
 
     def fix(self, text: str) -> str:
-        return text if self.serif == "Serif" else text.translate(LATIN1_FOLD).encode("latin-1", "replace").decode("latin-1")
+        if self.serif == "Serif":
+            return text
+        return text.translate(LATIN1_FOLD).encode("latin-1", "replace").decode("latin-1")
 
     def header(self) -> None:
         self.set_font(self.sans, "", 8)
@@ -214,7 +218,7 @@ def _pdf_block(pdf: _Pdf, block: Block) -> None:
             pdf.add_page()
         pdf.ln(3)
         pdf.set_font(pdf.serif, "B", 12 if block.level <= 2 else 11)
-        pdf.multi_cell(0, 6.5, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 6.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
         return
     pdf.set_font(pdf.serif, "", 11)
@@ -222,13 +226,13 @@ def _pdf_block(pdf: _Pdf, block: Block) -> None:
         if pdf.will_page_break(LINE_H * 7):
             pdf.add_page()
         pdf.ln(6)
-        pdf.multi_cell(0, LINE_H, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, LINE_H, text, align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(11)
         pdf.line(pdf.l_margin, pdf.y, pdf.l_margin + 70, pdf.y)
         pdf.ln(1.5)
         return
     if block.kind == "sig_line":
-        pdf.multi_cell(0, LINE_H, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, LINE_H, text, align="L", new_x="LMARGIN", new_y="NEXT")
         return
     marker = block.marker if block.kind in ("numbered", "sub", "bullet") else ""
     left = pdf.l_margin + INDENT * block.level
@@ -246,9 +250,14 @@ def _pdf_block(pdf: _Pdf, block: Block) -> None:
 
 
 class _KeepColumns(TextColumns):
-    """fpdf2 text columns that never strand a heading, or a paragraph's lone first line, at a column foot."""
+    """fpdf2 text columns that never strand a heading, or a paragraph's lone first line, at a column foot.
 
-    keep: set[int] = set()  # id() of the heading paragraphs
+    It overrides a private fpdf2 (2.8) method: it finds where the parent would break the column and,
+    if a heading or a lone first line would be left at the foot, lowers `bottom` so the break comes
+    before it.
+    """
+
+    keep: set[int]  # id() of the heading paragraphs
 
     def _render_column_lines(self, text_lines: list[Any], top: float, bottom: float) -> float:
         y, starts, cut = top, [], len(text_lines)

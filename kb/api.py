@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import ingest
 from extract.models import Commitment
 from ingest.models import Document
-from kb.errors import StaleVectors, UnknownDocument
+from kb.errors import StaleVectors, UnknownDocument, UsageProblem
 from kb.faults import crash_point
 from kb.models import (
     DocSummary,
@@ -238,11 +238,28 @@ class KnowledgeBase:
             raise UnknownDocument(doc_id, self.store.doc_ids())
         return doc
 
-    def commitments(self, doc_id: str | None = None, types: Iterable[str] = (),
-                    modalities: Iterable[str] = ()) -> list[Commitment]:
+    def commitments(self, doc_id: str | None = None, types: Iterable[str] = (), modalities: Iterable[str] = (),
+                    *, min_force: str | None = None, party: str | None = None,
+                    mineral: str | None = None) -> list[Commitment]:
+        """Stored commitments, filtered; min_force keeps that legal force and stronger."""
+        from extract.models import MODALITIES, force_rank
+
         if doc_id:
             self.require(doc_id)
-        return self.store.commitments(doc_id, types, modalities)
+        modalities = list(modalities)
+        if min_force:
+            if min_force not in MODALITIES:
+                raise UsageProblem(f"unknown legal force {min_force!r}; use one of {', '.join(MODALITIES)}")
+            strong = [m for m in MODALITIES if force_rank(m) >= force_rank(min_force)]
+            modalities = [m for m in modalities if m in strong] if modalities else strong
+        found = self.store.commitments(doc_id, types, modalities)
+        if party:
+            wanted = party.lower()
+            found = [c for c in found if any(a.lower() == wanted for a in c.actors)]
+        if mineral:
+            wanted = mineral.lower()
+            found = [c for c in found if any(wanted in m.lower() for m in c.minerals)]
+        return found
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None,
                mode: SearchMode = "hybrid") -> SearchResults:

@@ -24,6 +24,8 @@ app = typer.Typer(
 # Command groups that live in their own modules: each exposes register(app).
 COMMAND_MODULES: tuple[str, ...] = (
     "kb.commands.maintenance",
+    "kb.commands.commitments",
+    "kb.commands.followthrough",
     "kb.commands.extraction",
     "kb.commands.eval_search",
     "kb.commands.compare",
@@ -199,7 +201,7 @@ def _register_command_modules() -> None:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
-            if exc.name != name:
+            if exc.name is None or not name.startswith(exc.name):
                 raise
             continue
         module.register(app)

@@ -95,3 +95,20 @@ def print_search(results: SearchResults, terms: list[str], out: Console) -> None
 
 def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def print_commitments(found, out: Console) -> None:  # type: ignore[no-untyped-def]
+    from rich.table import Table
+
+    if not found:
+        out.print("No commitments match.")
+        return
+    table = Table(show_lines=True)
+    for col in ("clause", "type", "force", "actors", "amounts · deadline", "evidence"):
+        table.add_column(col)
+    for c in found:
+        details = [a.text for a in c.amounts] + ([c.deadline.text] if c.deadline else [])
+        table.add_row(c.clause_id, c.type, c.modality, ", ".join(c.actors), "; ".join(details) or "—",
+                      _short(c.text, 140))
+    out.print(table)
+    out.print(f"{len(found)} commitments")
