@@ -65,6 +65,7 @@ class Evidence(BaseModel):
     doc_id: str
     citation: str
     page: int | None = None
+    start: int = Field(default=0, description="Offset of the clause in the document's normalised text.")
     text: str = Field(description="The whole clause.")
     commitments: list[Commitment] = Field(default_factory=list, description="One per commitment type.")
 
@@ -190,7 +191,8 @@ def build_report(docs: list[Document], found: dict[str, list[Commitment]], vecto
             clause = clauses.get(c.clause_id)
             item = evidence.setdefault(c.clause_id, Evidence(
                 clause_id=c.clause_id, doc_id=d.doc_id, citation=clause.citation if clause else c.clause_id,
-                page=clause.page if clause else None, text=clause.text if clause else c.text))
+                page=clause.page if clause else None, start=clause.start if clause else c.start,
+                text=clause.text if clause else c.text))
             item.commitments.append(c)
     infos = [DocInfo(doc_id=d.doc_id, name=names[d.doc_id], title=d.title, date=d.date, doc_type=d.doc_type,
                      parties=d.parties, n_commitments=len(found[d.doc_id])) for d in docs]
@@ -235,27 +237,28 @@ def _cell(commitments: list[Commitment], commitment_type: str) -> Cell:
 
 
 _CREATES = re.compile(r"\b(?:establish|creat|set(?:ting)? up|form|convene|launch|constitut)\w*\b", re.IGNORECASE)
-_PROJECT_WORDS = r"(?:project|mine|refinery|smelter|plant|facility|venture|deposit)s?"
-_NAMED_PROJECT = re.compile(r"((?:[A-Z][\w'’.&/]*(?:[–-][A-Z][\w'’.&/]*)*\s+){1,6})((?:[a-z]+\s+){0,3})" + _PROJECT_WORDS
-                            + r"\b")
+# A named project: proper-noun words, at most three lower-case words, then one project noun (singular:
+# "projects" in general name none). "the Alcoa-Sojitz gallium recovery project", "Nolans rare earths project".
+_NAMED_PROJECT = re.compile(r"((?:[A-Z][\w'’.&/]*(?:[–-][A-Z][\w'’.&/]*)*\s+){1,6})((?:[a-z]+\s+){0,3})"
+                            r"(?:project|mine|refinery|smelter|plant|facility|venture|deposit)\b(?!s)")
 _GENERIC_CAPS = {
-    "the", "this", "these", "those", "each", "both", "any", "all", "such", "participants", "participant", "parties",
-    "party", "sides", "side", "government", "governments", "united", "states", "u.s.", "us", "framework",
-    "agreement", "mou", "memorandum", "section", "article", "annex", "new", "joint", "priority", "critical",
-    "minerals", "mineral", "rare", "earths", "earth", "in", "under", "through", "for", "where", "when",
+    "the", "this", "these", "those", "each", "both", "any", "all", "such", "every", "one", "two", "three", "if",
+    "where", "when", "for", "in", "under", "through", "with", "participants", "participant", "parties", "party",
+    "sides", "side", "government", "governments", "united", "states", "u.s.", "us", "framework", "agreement", "mou",
+    "memorandum", "section", "article", "annex", "new", "joint", "priority", "critical", "minerals", "mineral",
+    "rare", "earths", "earth", "investment", "fund", "a", "an",
 }
-_GAP_WORDS = {"rare", "earth", "earths", "processing", "magnet", "magnets", "oxide", "separation", "mining",
-              "metals", "battery", "joint"}
+_GAP_STOP = {"shall", "will", "may", "should", "to", "in", "of", "the", "a", "an", "and", "or", "for", "each", "any",
+             "such", "its", "their", "that", "which", "is", "are", "be", "new", "every", "invest", "grant", "cover",
+             "identify", "support", "fund", "finance", "build", "develop"}
 
 
-def names_project(text: str, minerals: Iterable[str] = (), parties: Iterable[str] = ()) -> bool:
+def names_project(text: str, parties: Iterable[str] = ()) -> bool:
     """Does the text name a specific project ("the Alcoa-Sojitz gallium project"), not projects in general?"""
     generic = _GENERIC_CAPS | {w.lower() for p in parties for w in p.split()}
-    gap_ok = _GAP_WORDS | {w for m in minerals for w in m.lower().split()}
     for match in _NAMED_PROJECT.finditer(text):
-        caps = [w for w in re.split(r"[\s–-]+", match.group(1)) if w]
-        gap = match.group(2).split()
-        if any(w.lower().strip(".,") not in generic for w in caps) and all(w in gap_ok for w in gap):
+        caps = [w.lower().strip(".,") for w in re.split(r"[\s–-]+", match.group(1)) if w]
+        if any(w not in generic for w in caps) and not set(match.group(2).split()) & _GAP_STOP:
             return True
     return False
 
@@ -267,7 +270,7 @@ def profile(doc: Document, commitments: list[Commitment]) -> Profile:
     naming = 0
     for c in commitments:
         flags = {"amount": bool(c.amounts), "deadline": c.deadline is not None, "mineral": bool(c.minerals),
-                 "project": names_project(clause_text.get(c.clause_id, c.text), c.minerals, doc.parties)}
+                 "project": names_project(clause_text.get(c.clause_id, c.text), doc.parties)}
         for key, flag in flags.items():
             precise[key] += flag
         naming += any(flags.values())
@@ -301,7 +304,7 @@ def short_names(docs: Sequence[Document]) -> dict[str, str]:
     common = set.intersection(*(set(d.parties) for d in docs)) if docs else set()
     names: dict[str, str] = {}
     for d in docs:
-        others = [p for p in d.parties if p not in common]
+        others = [p for p in d.parties if p not in common] or d.parties[1:]  # all US-Malaysia: "Malaysia"
         if len(others) in (1, 2):
             names[d.doc_id] = " & ".join(others)
         elif others:

@@ -11,7 +11,7 @@ import re
 from html import escape
 
 from extract.models import MODALITIES
-from kb.compare import ComparisonReport, Evidence, Provision, join_names, money, type_label
+from kb.compare import ComparisonReport, Evidence, Provision, clause_details, join_names, money, type_label
 
 _CSS = """
 :root { --ink:#1b1f24; --muted:#5b6570; --rule:#d5dbe1; --bg:#fff;
@@ -25,11 +25,15 @@ p.sub, .muted { color: var(--muted); } a { color: #0b5cad; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid var(--rule); padding: 5px 7px; vertical-align: top; text-align: left; }
 thead th { background: #f4f6f8; font-weight: 600; }
+table.docs { font-size: 12.5px; } table.docs td:nth-child(2) { width: 62%; }
 nav { margin: 10px 0 0; } nav a { margin-right: 14px; }
 table.matrix td { text-align: center; width: auto; min-width: 92px; }
-table.matrix th[scope=row] { white-space: nowrap; }
+table.matrix th[scope=row] { white-space: nowrap; } table.matrix td, table.matrix th { vertical-align: middle; }
+table.docs td:nth-child(3), table.docs code { white-space: nowrap; }
 table.matrix summary { cursor: pointer; list-style: none; font-weight: 600; }
 table.matrix summary::-webkit-details-marker { display: none; }
+table.matrix summary::after { content: " \\25BE"; font-weight: 400; opacity: .75; }
+table.matrix details[open] summary::after { content: " \\25B4"; }
 table.matrix details ul { list-style: none; margin: 4px 0 0; padding: 0; font-weight: 400; font-size: 12px; }
 table.matrix details li { margin: 2px 0; }
 .f-binding { background: var(--binding); color: #fff; } .f-commitment { background: var(--commitment); color: #fff; }
@@ -40,13 +44,14 @@ table.matrix details li { margin: 2px 0; }
 .badge { display: inline-block; padding: 0 6px; border-radius: 3px; font-size: 11.5px; border: 1px solid var(--rule); }
 .bar { display: flex; height: 14px; min-width: 160px; border: 1px solid var(--rule); }
 .bar span { display: block; height: 100%; }
-table.aligned td { width: 25%; font-size: 13px; } table.aligned td p { margin: 4px 0 0; }
+table.aligned { table-layout: fixed; } table.aligned td { font-size: 13px; } table.aligned td p { margin: 4px 0 0; }
 table.aligned tr.diff td { background: #fafbfc; font-size: 13px; } table.aligned tr.diff ul { margin: 2px 0; padding-left: 18px; }
 td.gap { color: #9aa4ae; font-style: italic; }
 p.summary { margin: 2px 0 8px; }
 article.evidence { border-left: 3px solid var(--rule); padding: 4px 10px; margin: 10px 0; }
 article.evidence:target { border-left-color: var(--commitment); background: #f3f8fd; }
-article.evidence p { margin: 4px 0; } article.evidence ul { margin: 2px 0; padding-left: 18px; font-size: 12.5px; }
+article.evidence p { margin: 4px 0; } .kinds { font-size: 12.5px; }
+mark { background: #fff1c2; padding: 0 1px; }
 .cite { font-weight: 600; } code { font-size: 12px; color: var(--muted); }
 footer { margin-top: 36px; font-size: 12px; color: var(--muted); }
 @media print {
@@ -55,7 +60,7 @@ footer { margin-top: 36px; font-size: 12px; color: var(--muted); }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   nav { display: none; } a { color: inherit; text-decoration: none; }
   tr, article.evidence, .legend { break-inside: avoid; } h2, h3 { break-after: avoid; }
-  table.matrix summary { font-weight: 600; }
+  table.matrix summary::after, table.matrix details[open] summary::after { content: ""; }
 }
 """
 # Closed <details> do not print: open them all before printing.
@@ -167,24 +172,24 @@ def _provision_cell(p: Provision | None) -> str:
 
 
 def _aligned(report: ComparisonReport) -> str:
-    head = "".join(f"<th>{escape(d.name)}</th>" for d in report.documents)
-    n = len(report.documents)
     out = ['<section id="aligned"><h2>Aligned provisions</h2>'
-           "<p class=muted>For each commitment type, clauses that say the same thing are shown side by side with "
-           "their differences; then what only one document has.</p>"]
+           "<p class=muted>For each commitment type, the clauses that say the same thing side by side, with their "
+           "differences; then the clauses only one document has. Columns: the documents that address the type.</p>"]
     for tc in report.alignments:
+        docs = [report.doc(doc_id) for doc_id in tc.present_in]
+        head = "".join(f"<th>{escape(d.name)}</th>" for d in docs)
         rows = []
         for a in tc.aligned:
-            cells = "".join(_provision_cell(a.provisions.get(d.doc_id)) for d in report.documents)
+            cells = "".join(_provision_cell(a.provisions.get(d.doc_id)) for d in docs)
             items = "".join(f"<li>{escape(x.sentence)}</li>" for x in a.differences)
-            diff = f"<ul>{items}</ul>" if items else "Same force, amounts, deadlines, minerals and institutions."
-            rows.append(f"<tr>{cells}</tr><tr class=diff><td colspan={n}><span class=muted>similarity "
-                        f"{a.similarity:.2f}</span> · {diff}</td></tr>")
+            diff = f":<ul>{items}</ul>" if items else ": none in force, amounts, deadlines, minerals or institutions."
+            rows.append(f"<tr>{cells}</tr><tr class=diff><td colspan={len(docs)}><b>Differences</b> "
+                        f"<span class=muted>(similarity {a.similarity:.2f})</span>{diff}</td></tr>")
         for p in tc.unmatched:
-            cells = "".join(_provision_cell(p) if d.doc_id == p.doc_id else '<td class="gap">—</td>'
-                            for d in report.documents)
+            cells = "".join(_provision_cell(p) if d.doc_id == p.doc_id else '<td class="gap">—</td>' for d in docs)
             who = escape(report.doc(p.doc_id).name)
-            rows.append(f"<tr>{cells}</tr><tr class=diff><td colspan={n}>Only {who} has this clause.</td></tr>")
+            rows.append(f"<tr>{cells}</tr><tr class=diff><td colspan={len(docs)}>Only {who} has this clause."
+                        "</td></tr>")
         out.append(f'<h3 id="type-{tc.type}">{escape(tc.label)}</h3><p class=summary>{escape(tc.summary)}</p>'
                    f'<table class="aligned"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
     if not report.alignments:
@@ -193,17 +198,38 @@ def _aligned(report: ComparisonReport) -> str:
     return "".join(out)
 
 
+def marked(ev: Evidence) -> str:
+    """The clause, escaped, with its commitments' evidence spans in <mark>."""
+    spans = sorted((c.start - ev.start, c.end - ev.start) for c in ev.commitments
+                   if 0 <= c.start - ev.start < c.end - ev.start <= len(ev.text)
+                   and ev.text[c.start - ev.start : c.end - ev.start] == c.text)
+    covered = sum(end - begin for begin, end in spans)  # overlaps only make this larger
+    if covered >= 0.9 * len(ev.text.strip()):
+        return escape(ev.text)  # the whole clause is the evidence: nothing to single out
+    out, at = [], 0
+    for begin, end in spans:
+        if end <= at:
+            continue
+        begin = max(begin, at)
+        out += [escape(ev.text[at:begin]), f"<mark>{escape(ev.text[begin:end])}</mark>"]
+        at = end
+    return "".join([*out, escape(ev.text[at:])])
+
+
 def _evidence_item(ev: Evidence) -> str:
-    items = []
-    for c in ev.commitments:
-        extra = [", ".join(money(a) for a in c.amounts), c.deadline.text if c.deadline else "",
-                 ", ".join(c.minerals), ", ".join(c.institutions)]
-        details = "; ".join(x for x in extra if x)
-        items.append(f'<li><span class="badge {_force_class(c.modality)}">{c.modality}</span> '
-                     f"{escape(type_label(c.type))}{(' — ' + escape(details)) if details else ''}</li>")
+    by_force: dict[str, list[str]] = {}
+    for c in sorted(ev.commitments, key=lambda c: MODALITIES.index(c.modality)):
+        by_force.setdefault(c.modality, []).append(type_label(c.type).lower())
+    kinds = " ".join(f'<span class="badge {_force_class(m)}">{m}</span> {escape(", ".join(ts))}'
+                     for m, ts in by_force.items())
+    d = clause_details(ev)
+    extra = [", ".join(money(a) for a in d["amounts"]), d["deadline"].text if d["deadline"] else "",  # type: ignore
+             ", ".join(d["minerals"]), ", ".join(d["institutions"])]  # type: ignore[arg-type]
+    details = "; ".join(x for x in extra if x)
     return (f'<article class="evidence" id="{anchor(ev.clause_id)}"><div><span class="cite">'
             f"{escape(ev.citation or ev.clause_id)}</span> <code>{escape(ev.clause_id)}</code></div>"
-            f"<p>{escape(ev.text)}</p><ul>{''.join(items)}</ul></article>")
+            f"<p>{marked(ev)}</p><div class=kinds>{kinds}"
+            f"{(' · <span class=muted>' + escape(details) + '</span>') if details else ''}</div></article>")
 
 
 def _evidence(report: ComparisonReport) -> str:

@@ -52,8 +52,8 @@ def to_markdown(report: ComparisonReport) -> str:
             out += [f"**{md(join_names([d.name for d in row]))}** (similarity {a.similarity:.2f})", "",
                     "| " + " | ".join(md(d.name) for d in row) + " |", "|" + "---|" * len(row),
                     "| " + " | ".join(_cell(a.provisions[d.doc_id]) for d in row) + " |", ""]
-            out += [f"- {md(x.sentence)}" for x in a.differences] or ["- Same force, amounts, deadlines, minerals "
-                                                                        "and institutions."]
+            out += [f"- {md(x.sentence)}" for x in a.differences] or ["- No difference in force, amounts, deadlines, "
+                                                                        "minerals or institutions."]
             out.append("")
         for p in tc.unmatched:
             out += [f"**Only {md(report.doc(p.doc_id).name)}**: {_cell(p)}", ""]
