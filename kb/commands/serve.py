@@ -11,6 +11,7 @@ import typer
 from kb.cli import knowledge_base
 
 LOOPBACK = "127.0.0.1"
+LOCAL_NAMES = ("127.0.0.1", "localhost", "::1")  # Host headers a loopback server answers to
 
 
 def serve(
@@ -27,10 +28,12 @@ def serve(
     from kb.http import create_app
 
     api_key = os.environ.get("ACCORDS_API_KEY") or None
-    if not api_key and not _is_loopback(host):
+    local = _is_loopback(host)
+    if not api_key and not local:
         sys.stderr.write(f"accords: warning: serving on {host} with no ACCORDS_API_KEY; anyone who can reach "
                          "this address can read the knowledge base\n")
-    app = create_app(knowledge_base(ctx), api_key=api_key, max_body_bytes=max_body_kb * 1024)
+    app = create_app(knowledge_base(ctx), api_key=api_key, max_body_bytes=max_body_kb * 1024,
+                     allowed_hosts=LOCAL_NAMES if local else None)
     uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
 
 
