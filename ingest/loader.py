@@ -7,24 +7,16 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from ingest.blocks import Block
+from ingest.blocks import Block, hints_of
 from ingest.errors import IngestError, UnsupportedFile
-from ingest.metadata import (
-    SIDECAR_SUFFIX,
-    extra_fields,
-    guess_date,
-    guess_doc_type,
-    guess_parties,
-    guess_title,
-    normalise_country,
-    read_sidecar,
-)
+from ingest.metadata import SIDECAR_SUFFIX, extra_fields, guess_date, guess_doc_type, guess_title, read_sidecar
 from ingest.models import Document
+from ingest.parties import find_parties, normalise_country
 from ingest.readers.text import read_markdown, read_text
 from ingest.structure import segment
 
 # Bump when segmentation or readers change what a file turns into, so re-ingest refreshes it.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"  # 2: PDF/HTML/DOCX readers, section paths s1/art3, parties by cue + NER
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 IGNORE_FILE = ".accordsignore"
 
@@ -104,7 +96,9 @@ def fingerprint(path: Path | str) -> str:
 
 
 def parse(data: bytes, path: Path, reader: Reader, sidecar: dict[str, object], doc_id: str | None) -> Document:
-    blocks = [b for b in reader(data, path) if b.text.strip()]
+    read = reader(data, path)
+    hints = hints_of(read)
+    blocks = [b for b in read if b.text.strip()]
     if not blocks:
         raise IngestError(path, "no text found")
     doc_id = doc_id or str(sidecar.get("doc_id") or default_doc_id(path))
@@ -113,25 +107,30 @@ def parse(data: bytes, path: Path, reader: Reader, sidecar: dict[str, object], d
     text, sections, clauses = segment(blocks, doc_id)
     if not clauses:
         raise IngestError(path, "no clauses found (the text holds only headings)")
-    title = str(sidecar.get("title") or guess_title(clauses, path.stem))
+    # Precedence: the sidecar, then the text itself, then what the file says about itself.
+    title = str(sidecar.get("title") or guess_title(clauses, hints.title or path.stem))
     parties_raw = sidecar.get("parties")
     parties = (
         [normalise_country(str(p)) for p in parties_raw]  # type: ignore[union-attr]
         if isinstance(parties_raw, list)
-        else guess_parties(title, clauses)
+        else find_parties(title, clauses)
     )
+    meta = extra_fields(sidecar)
+    if hints.source and "url" not in meta:
+        meta["url"] = hints.source
     return Document(
         doc_id=doc_id,
         title=title,
-        date=sidecar.get("date") or guess_date(clauses, text),  # type: ignore[arg-type]
+        date=sidecar.get("date") or guess_date(clauses, text, hints.date),  # type: ignore[arg-type]
         parties=parties,
-        doc_type=sidecar.get("doc_type") or guess_doc_type(title, text),  # type: ignore[arg-type]
+        doc_type=sidecar.get("doc_type") or guess_doc_type(  # type: ignore[arg-type]
+            title, text, " ".join(c.text for c in clauses if c.kind == "title")),
         source=str(path.resolve()),
         sha256=fingerprint(path),
         text=text,
         sections=sections,
         clauses=clauses,
-        meta=extra_fields(sidecar),
+        meta=meta,
     )
 
 

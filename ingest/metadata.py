@@ -3,25 +3,25 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from ingest.errors import IngestError
 from ingest.models import DOC_TYPES, Clause
+from ingest.parties import normalise_country  # noqa: F401  (kept importable from here)
 
 SIDECAR_SUFFIX = ".meta.yaml"
-_SIDECAR_FIELDS = {"doc_id", "title", "date", "parties", "doc_type"}
+_SIDECAR_FIELDS = {"doc_id", "title", "date", "parties", "doc_type"}  # "source" stays in meta
 
 _DOC_TYPE_CUES: list[tuple[str, str]] = [
     (r"\bfact sheet\b", "fact_sheet"),
-    (r"\b(press|media) release\b", "press_release"),
-    (r"\bjoint statement\b|\bjoint declaration\b|\bleaders'? statement\b", "joint_statement"),
+    (r"\b(press|media) release\b|\bfor immediate release\b", "press_release"),
+    (r"\bjoint statement\b|\bjoint declaration\b|\bleaders'? statement\b|\bjoint communiqu", "joint_statement"),
     (r"\baction plan\b", "action_plan"),
     (r"\bmemorandum of understanding\b|\bmemorandum\b|\bMOU\b", "memorandum"),
-    (r"\bframework\b", "framework"),
-    (r"\bagreement\b|\btreaty\b|\bconvention\b|\baccord\b", "agreement"),
-    (r"\bcommentary\b|\banalysis\b|\bbrief\b", "commentary"),
+    (r"\bframeworks?\b", "framework"),
+    (r"\bagreements?\b|\btreaty\b|\bconvention\b|\baccords?\b", "agreement"),
+    (r"\bcommentary\b|\banalysis\b|\bexplainer\b|\bwhat .{3,40} means\b|\bbrief(?:ing)? note\b", "commentary"),
 ]
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _DATE_PATTERNS = [
@@ -41,16 +41,6 @@ _WORD_DATE = re.compile(
     rf"\b(?:the\s+)?({'|'.join(sorted(_ORDINAL_WORDS, key=len, reverse=True))})\s+day\s+of\s+({_MONTHS}),?\s+(\d{{4}})",
     re.IGNORECASE,
 )
-# Names the text uses that pycountry spells otherwise.
-_COUNTRY_ALIASES = {
-    "united states of america": "United States", "united states": "United States", "u.s.": "United States",
-    "usa": "United States", "kingdom of thailand": "Thailand", "republic of korea": "South Korea",
-    "south korea": "South Korea", "korea": "South Korea", "kingdom of saudi arabia": "Saudi Arabia",
-    "democratic republic of the congo": "DR Congo", "drc": "DR Congo", "russian federation": "Russia",
-    "united kingdom": "United Kingdom", "uk": "United Kingdom", "european union": "European Union",
-    "people's republic of china": "China", "republic of indonesia": "Indonesia",
-    "republic of kazakhstan": "Kazakhstan", "republic of uzbekistan": "Uzbekistan",
-}
 
 
 def read_sidecar(path: Path) -> dict[str, Any]:
@@ -87,33 +77,65 @@ def extra_fields(sidecar: dict[str, Any]) -> dict[str, str]:
     return out
 
 
+_CONNECTIVE = re.compile(r"\b(between|and|of|on|for|concerning|regarding|the|to|in|with)$", re.IGNORECASE)
+_LEADS_ON = re.compile(r"^(between|and|concerning|regarding|on|for|of|to|with)\b", re.IGNORECASE)
+
+
 def guess_title(clauses: list[Clause], fallback: str) -> str:
-    titles = [c.text for c in clauses if c.kind == "title"]
-    if titles:
-        title = titles[0]
-        return title if len(title) <= 300 else title[:297].rstrip() + "..."
-    return fallback
+    """The title block's first line, joined with the lines that continue it.
+
+    A title set as separate centred lines ("MEMORANDUM OF UNDERSTANDING" / "BETWEEN" / "THE
+    GOVERNMENT OF ...") continues while a line ends or starts with a joining word.
+    """
+    lines = [c.text for c in clauses if c.kind == "title"]
+    if not lines:
+        return fallback
+    title = lines[0]
+    for line in lines[1:]:
+        if find_dates(line) or not (_CONNECTIVE.search(title) or _LEADS_ON.match(line)):
+            break
+        title = f"{title} {line}"
+    return title if len(title) <= 300 else title[:297].rstrip() + "..."
 
 
-def guess_doc_type(title: str, text: str) -> str:
+_NEWS_CUES = re.compile(r"\b(today|announced|welcomed|welcomes|said|media contact|press office)\b", re.IGNORECASE)
+_NEWS_TITLE = re.compile(r"\b(signs?|announces?|welcomes?|launch(?:es)?|secures?|unveils?|agree)\b", re.IGNORECASE)
+_STRONG = {"fact_sheet", "press_release", "joint_statement", "action_plan", "commentary"}
+
+
+def guess_doc_type(title: str, text: str, title_block: str = "") -> str:
+    """The form a document names for itself in its title or byline, else the one its text implies."""
+    named = f"{title} {title_block}"
+    for pattern, doc_type in _DOC_TYPE_CUES:
+        if doc_type in _STRONG and re.search(pattern, named, re.IGNORECASE):
+            return doc_type
+    # A page that reports on an agreement ("... today announced the signing of a framework")
+    # is a press release, not the agreement: instruments do not speak of themselves in news words.
+    head = text[:1500]
+    recitals = re.search(r"^\s*(whereas|recogni[sz]ing)", text, re.I | re.M)
+    if not recitals and (_NEWS_TITLE.search(title) or len(_NEWS_CUES.findall(head)) >= 2):
+        return "press_release"
     for pattern, doc_type in _DOC_TYPE_CUES:
         if re.search(pattern, title, re.IGNORECASE):
             return doc_type
-    head = text[:1500]
-    for pattern, doc_type in _DOC_TYPE_CUES:
-        if re.search(pattern, head, re.IGNORECASE):
-            return doc_type
-    return "other"
+    # Otherwise the form named earliest in the opening text.
+    hits = [(m.start(), doc_type) for pattern, doc_type in _DOC_TYPE_CUES
+            if (m := re.search(pattern, head, re.IGNORECASE))]
+    return min(hits)[1] if hits else "other"
 
 
-def guess_date(clauses: list[Clause], text: str) -> dt.date | None:
-    """Prefer a date in the signature block, then the title block, then the first one in the text."""
-    ordered = [c.text for c in clauses if c.kind == "signature"] + [c.text for c in clauses if c.kind == "title"]
-    for chunk in [*ordered, text[:3000]]:
-        found = find_dates(chunk)
-        if found:
-            return found[0]
-    return None
+def guess_date(clauses: list[Clause], text: str, hint: dt.date | None = None) -> dt.date | None:
+    """The date signed: the signature block's date, then the title block's, then the date the
+    file itself declares (an HTML page's publication date), then the first date in the text."""
+    for kind in ("signature", "title"):
+        for chunk in (c.text for c in clauses if c.kind == kind):
+            found = find_dates(chunk)
+            if found:
+                return found[0]
+    if hint is not None:
+        return hint
+    found = find_dates(text[:3000])
+    return found[0] if found else None
 
 
 def find_dates(text: str) -> list[dt.date]:
@@ -143,57 +165,3 @@ def parse_date(value: str) -> dt.date | None:
         except ValueError:
             continue
     return None
-
-
-def guess_parties(title: str, clauses: list[Clause]) -> list[str]:
-    """Countries named in the title block, preamble and signature block, normalised."""
-    scope = " ".join([title] + [c.text for c in clauses if c.kind in {"title", "preamble", "signature"}])
-    found: list[str] = []
-    for name in find_countries(scope):
-        if name not in found:
-            found.append(name)
-    return found
-
-
-def find_countries(text: str) -> list[str]:
-    lowered = text.lower()
-    hits: list[tuple[int, str]] = []
-    for alias, name in _COUNTRY_ALIASES.items():
-        for match in re.finditer(rf"(?<![\w.]){re.escape(alias)}(?![\w])", lowered):
-            hits.append((match.start(), name))
-    for name, pattern in _country_patterns():
-        for match in pattern.finditer(text):
-            hits.append((match.start(), name))
-    hits.sort()
-    out: list[str] = []
-    for _, name in hits:
-        if name not in out:
-            out.append(name)
-    return out
-
-
-def normalise_country(name: str) -> str:
-    lowered = name.strip().lower()
-    if lowered in _COUNTRY_ALIASES:
-        return _COUNTRY_ALIASES[lowered]
-    import pycountry
-
-    try:
-        country = pycountry.countries.lookup(name.strip())
-    except LookupError:
-        return name.strip()
-    return getattr(country, "common_name", None) or country.name
-
-
-@lru_cache(maxsize=1)
-def _country_patterns() -> list[tuple[str, re.Pattern[str]]]:
-    import pycountry
-
-    patterns = []
-    skip = {"United States", "Korea, Republic of"}
-    for country in pycountry.countries:
-        name = getattr(country, "common_name", None) or country.name
-        if name in skip or "," in name or "(" in name:
-            continue
-        patterns.append((name, re.compile(rf"\b{re.escape(name)}\b")))
-    return patterns

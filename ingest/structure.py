@@ -1,41 +1,40 @@
 """Turn reader blocks into the normalised document text, a section tree and citable clauses.
 
 Agreements share a small set of forms (title block, preamble and recitals, "Section I",
-"Article 3", "3.1", "(a)", "(iv)", bullets, signature block, annex); the rules below read them.
-A clause is one paragraph or one list item; its offsets point into the text built here.
+"Article 3", "3.1", "(a)", "(iv)", bullets, signature block, annex); structure_rules reads them.
+A clause is one paragraph, list item or table row; its offsets point into the text built here,
+and its clause_id is the doc_id plus its structural path (`doc/s2.3.a`), so re-ingesting an
+unchanged layout gives the same ids.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ingest.blocks import Block
 from ingest.models import Clause, ClauseKind, Section
+from ingest.structure_rules import (
+    ANNEX_WORDS,
+    BULLET_MARK,
+    LETTER_MARK,
+    NUMBER_MARK,
+    PREAMBLE_OPENERS,
+    RECITAL_CUES,
+    SIGNATURE_CUES,
+    WORD_RANK,
+    Heading,
+    caps_heading,
+    human_label,
+    is_marked,
+    numbered_heading,
+    title_case_heading,
+    to_arabic,
+)
 
 PARAGRAPH_BREAK = "\n\n"
-
-_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
-_NUMBERED_HEADING = re.compile(
-    r"^(?P<word>section|article|part|chapter|annex|appendix|schedule)\s+"
-    r"(?P<num>[0-9]{1,3}(?:\.[0-9]{1,3})?|[IVXLC]{1,7}|[A-Z])\b\.?\s*(?:[-–—:.]\s*)?(?P<title>.*)$",
-    re.IGNORECASE,
-)
-_NUMBER_MARK = re.compile(r"^(?P<num>[0-9]{1,3}(?:\.[0-9]{1,3})*)(?:[.)]|(?=\s))\s+")
-_LETTER_MARK = re.compile(r"^\((?P<num>[a-z]{1,2}|[ivxl]{1,6})\)\s+|^(?P<num2>[a-z])[.)]\s+")
-_BULLET_MARK = re.compile(r"^[-*•–▪◦]\s+")
-_RECITAL_CUES = re.compile(
-    r"^(whereas|recognizing|recognising|additionally recognizing|additionally recognising|noting|"
-    r"considering|seeking|emphasizing|emphasising|desiring|believing|acknowledging|affirming|reaffirming|"
-    r"recalling|mindful|conscious|determined|welcoming|underscoring|taking into account|having regard)\b",
-    re.IGNORECASE,
-)
-_SIGNATURE_CUES = re.compile(
-    r"^(signed at|signed in|done at|done in|in witness whereof|for the government of|for the united states|"
-    r"for the kingdom|for the republic|for the state of)\b",
-    re.IGNORECASE,
-)
-_PREAMBLE_OPENERS = re.compile(r"^(the government of|the governments of|the united states of america and|we,\s)", re.I)
-_SENTENCE_END = re.compile(r"[.;:!?,]\s*$")
+# Capitalised lines that open a part even right under the title ("SUMMARY", "BACKGROUND").
+_SECTION_NAMES = re.compile(r"^(summary|executive summary|abstract|introduction|background|overview|key points|"
+                            r"preamble|definitions|conclusions?)$", re.IGNORECASE)
 
 
 @dataclass
@@ -44,22 +43,24 @@ class _Node:
     label: str
     heading: str
     level: int
+    number: str = ""
     kind: ClauseKind = "provision"
-    children: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class _Item:
+    path: str
+    label: str  # "2", "2(a)"
 
 
 def segment(blocks: list[Block], doc_id: str) -> tuple[str, list[Section], list[Clause]]:
     """Build (text, sections, clauses) from blocks in reading order."""
-    parts: list[str] = []
-    offsets: list[int] = []
-    cursor = 0
+    offsets, cursor = [], 0
     for block in blocks:
         offsets.append(cursor)
-        parts.append(block.text)
         cursor += len(block.text) + len(PARAGRAPH_BREAK)
-    text = PARAGRAPH_BREAK.join(parts)
-
-    builder = _Builder(doc_id, text)
+    text = PARAGRAPH_BREAK.join(block.text for block in blocks)
+    builder = _Builder(doc_id, blocks)
     for block, start in zip(blocks, offsets, strict=True):
         builder.add(block, start)
     builder.close_sections(len(text))
@@ -67,246 +68,235 @@ def segment(blocks: list[Block], doc_id: str) -> tuple[str, list[Section], list[
 
 
 class _Builder:
-    def __init__(self, doc_id: str, text: str) -> None:
+    def __init__(self, doc_id: str, blocks: list[Block]) -> None:
         self.doc_id = doc_id
-        self.text = text
         self.sections: list[Section] = []
         self.clauses: list[Clause] = []
         self.stack: list[_Node] = []
-        self.seen_paths: set[str] = set()
-        self.phase = "title"  # title -> preamble -> body -> signature
+        self.seen: set[str] = set()
+        self.phase = "title"  # title -> preamble | narrative -> body -> signature
         self.counters: dict[str, int] = {}
-        self.last_numbered: str | None = None
-        self.last_lettered: str | None = None
+        self.numbered: _Item | None = None
+        self.lettered: _Item | None = None
+        # Reader heading levels are relative (a PDF's title font is level 1); rank the ones that
+        # open sections so the outermost section is level 1 whatever the reader said.
+        self.index = -1
+        self.title_at = _title_headings(blocks)
+        levels = {b.heading_level for i, b in enumerate(blocks) if b.heading_level is not None and i not in self.title_at}
+        self.level_rank = {lvl: i for i, lvl in enumerate(sorted(levels), start=1)}
+        self.reader_headings = any(b.heading_level is not None for b in blocks)
+        # "Part II > Article 3": heading words nest by their usual rank, among those the text uses.
+        words = {h.word for b in blocks if (h := numbered_heading(b.text)) and h.word in WORD_RANK}
+        ranks = sorted({WORD_RANK[w] for w in words})
+        self.word_rank = {w: ranks.index(WORD_RANK[w]) + 1 for w in words}
+        self.recitals = any(RECITAL_CUES.match(b.text) for b in blocks[:80])
 
-    # -- headings ---------------------------------------------------------------------------
     def add(self, block: Block, start: int) -> None:
-        text = block.text
-        if self.phase == "signature" and not self._is_strong_heading(block):
-            self._clause(block, start, "signature", self._next("sig"), "signature block")
+        self.index += 1
+        text = block.text.strip()
+        if self.phase == "signature":
+            heading = numbered_heading(text)
+            if heading is None or heading.word not in ANNEX_WORDS:
+                self._clause(block, start, "signature", self._next("sig"), "signature block")
+                return
+        if block.table_row:
+            self._table_row(block, start)
             return
-        heading = self._heading(block)
-        if heading is not None:
-            self._open_section(*heading, start=start)
+        if self.phase == "title" and self._title_line(block):
+            self._clause(block, start, "title", self._next("t"), "title")
             return
-        if _SIGNATURE_CUES.match(text) and self.phase != "title":
+        if self._heading(block, start):
+            return
+        if SIGNATURE_CUES.match(text) and len(text) < 300:
             self.phase = "signature"
             self._clause(block, start, "signature", self._next("sig"), "signature block")
             return
         if self.phase == "title":
-            if self._starts_preamble(text) or len(self.clauses) >= 3 or self._is_list_item(block):
-                self.phase = "preamble" if not self._is_list_item(block) else "body"
+            opener = RECITAL_CUES.match(text) or PREAMBLE_OPENERS.match(text)
+            self.phase = "preamble" if opener or self.recitals else "narrative"
+        if self.phase in {"preamble", "narrative"} and not self.stack and not self._is_item(block):
+            if self.phase == "narrative":
+                path = self._next("p")
+                self._clause(block, start, "narrative", path, f"para {path[1:]}")
+            elif RECITAL_CUES.match(text):
+                n = self.counters["recital"] = self.counters.get("recital", 0) + 1
+                self._clause(block, start, "recital", self._next("p"), f"recital {n}")
             else:
-                self._clause(block, start, "title", self._next("t"), "title")
-                return
-        if self.phase == "preamble" and not self.stack:
-            if _RECITAL_CUES.match(text):
-                n = self.counters.get("recital", 0) + 1
-                self.counters["recital"] = n
-                self._clause(block, start, "recital", self._next("p"), f"preamble, recital {n}")
-                return
-            if not self._is_list_item(block):
-                self._clause(block, start, "preamble", self._next("p"), "preamble")
-                return
-            self.phase = "body"
-        self.phase = "body" if self.phase != "signature" else self.phase
+                self._clause(block, start, "preamble", self._next("p"), "")
+            return
+        self.phase = "body"
         self._body_clause(block, start)
 
-    def _heading(self, block: Block) -> tuple[str, str, str, int] | None:
-        """(path, label, heading, level) when the block is a heading."""
+    # -- title block and headings ---------------------------------------------------------
+    def _title_line(self, block: Block) -> bool:
         text = block.text.strip()
-        numbered = _NUMBERED_HEADING.match(text)
-        if numbered and self._heading_shaped(text, numbered.group("title")):
-            word = numbered.group("word").lower()
-            num = numbered.group("num")
-            arabic = _to_arabic(num)
-            prefix = {"article": "art", "annex": "annex", "appendix": "app", "schedule": "sch"}.get(word, "s")
-            lettered = prefix != "s" and prefix != "art" and len(num) == 1 and num.isalpha()
-            key = num.lower() if lettered or arabic is None else str(arabic)
-            label = f"{word.capitalize()} {num}"
-            level = block.heading_level or (2 if "." in num else 1)
-            return f"{prefix}{key}", label, numbered.group("title").strip(" -–—:."), level
+        if self.index in self.title_at:
+            return True
+        if block.heading_level is not None or self._is_item(block) or numbered_heading(text):
+            return False
+        if RECITAL_CUES.match(text) or PREAMBLE_OPENERS.match(text) or SIGNATURE_CUES.match(text):
+            return False
+        if _SECTION_NAMES.match(text):
+            return False
+        if not self.clauses and not re.search(r"[.;:,]$", text) and len(text) < 400:
+            return True  # a long first line without a full stop is a title ("Memorandum ... Concerning ...")
+        n_title = sum(1 for c in self.clauses if c.kind == "title")
+        return n_title < 6 and len(text.split()) <= 25 and not re.search(r"[.;:,]$", text) and len(text) < 250
+
+    def _heading(self, block: Block, start: int) -> bool:
+        text = block.text.strip()
+        found = numbered_heading(text)
+        if found is not None and (found.word or block.heading_level is not None or len(text) < 90):
+            self._open_numbered(found, block, start)
+            if found.rest:
+                rest_start = start + block.text.rindex(found.rest)
+                self._body_clause(Block(found.rest, block.page, block.page_end), rest_start)
+            return True
         if block.heading_level is not None:
-            if block.heading_level == 1 and self.phase == "title" and not self.clauses:
-                return None  # a document's '# Title' is its title block, not a section
-            return _slug(text), text, text, max(1, block.heading_level - 1)
-        if self._caps_heading(text) or self._title_case_heading(text):
-            return _slug(text), text.title() if text.isupper() else text, text, 1
-        return None
-
-    def _is_strong_heading(self, block: Block) -> bool:
-        numbered = _NUMBERED_HEADING.match(block.text.strip())
-        return bool(numbered and numbered.group("word").lower() in {"annex", "appendix", "schedule"})
-
-    @staticmethod
-    def _heading_shaped(text: str, title: str) -> bool:
-        # "Section 2 of the Agreement provides that ..." is a sentence, not a heading.
-        if len(text) > 120 or (title and title[0].islower()):
+            level = self.level_rank.get(block.heading_level, 1)
+        elif (self.phase not in {"title", "signature"} or _SECTION_NAMES.match(text)) and caps_heading(text):
+            level = 1
+        elif not self.reader_headings and self.phase not in {"title", "signature"} and title_case_heading(text):
+            level = 2 if self.word_rank else 1
+        else:
             return False
-        return not re.search(r"[.;]\s*\S", title) and not (title.endswith(".") and len(title.split()) > 8)
+        parent = self._parent_for(level)
+        # Unnumbered headings take the next number among their siblings: after Section 6 comes s7.
+        siblings = [s.section_id.rsplit(".", 1)[-1] for s in self.sections if s.parent == (parent.path if parent else None)]
+        n = max([len(siblings)] + [int(k[1:]) for k in siblings if re.fullmatch(r"s\d+", k)]) + 1
+        key = self._unique(f"{parent.path}.s{n}" if parent else f"s{n}", reserve=False)
+        self._open(_Node(key, human_label(text), text, level), start)
+        return True
 
-    def _caps_heading(self, text: str) -> bool:
-        letters = [c for c in text if c.isalpha()]
-        return (
-            self.phase != "title"
-            and len(letters) >= 4
-            and text.upper() == text
-            and len(text.split()) <= 10
-            and not _SENTENCE_END.search(text)
-            and not _SIGNATURE_CUES.match(text)
-        )
+    def _open_numbered(self, found: Heading, block: Block, start: int) -> None:
+        if found.word in ANNEX_WORDS:
+            level = 1
+        elif block.heading_level is not None:
+            level = self.level_rank.get(block.heading_level, 1)
+        elif found.word:
+            level = self.word_rank.get(found.word, 1) + found.number.count(".")
+        else:
+            level = found.number.count(".") + 1
+        parent = self._parent_for(level)
+        key = found.key
+        same_kind = not found.word or parent is None or parent.path.rsplit(".", 1)[-1].startswith(found.key[:2])
+        if parent is not None and parent.number and same_kind and found.number.startswith(parent.number + "."):
+            key = key[: len(key) - len(found.number)] + found.number[len(parent.number) + 1 :]
+        path = f"{parent.path}.{key}" if parent else key
+        kind: ClauseKind = "annex" if found.word in ANNEX_WORDS or (parent and parent.kind == "annex") else "provision"
+        self._open(_Node(self._unique(path, reserve=False), found.label, found.title, level, found.number, kind), start)
 
-    def _title_case_heading(self, text: str) -> bool:
-        words = text.split()
-        if self.phase in {"title", "signature"} or not 1 <= len(words) <= 8 or _SENTENCE_END.search(text):
-            return False
-        if _NUMBER_MARK.match(text) or _LETTER_MARK.match(text) or _BULLET_MARK.match(text):
-            return False
-        small = {"and", "of", "the", "for", "in", "on", "to", "a", "an", "with", "by", "or", "at"}
-        return all(w[0].isupper() or w.lower() in small or not w[0].isalpha() for w in words)
-
-    def _open_section(self, path: str, label: str, heading: str, level: int, start: int) -> None:
-        if self.phase in {"title", "preamble"}:
-            self.phase = "body"
+    def _parent_for(self, level: int) -> _Node | None:
         while self.stack and self.stack[-1].level >= level:
             self.stack.pop()
-        if self.stack:
-            path = f"{self.stack[-1].path}.{path}"
-        path = self._unique(path)
-        kind: ClauseKind = "annex" if path.split(".")[0].startswith(("annex", "app", "sch")) else "provision"
+        return self.stack[-1] if self.stack else None
+
+    def _open(self, node: _Node, start: int) -> None:
+        self.seen.add(node.path)
         if self.stack and self.stack[-1].kind == "annex":
-            kind = "annex"
-        node = _Node(path=path, label=label, heading=heading or label, level=level, kind=kind)
-        self.sections.append(
-            Section(
-                section_id=path,
-                label=label,
-                heading=heading,
-                level=level,
-                parent=self.stack[-1].path if self.stack else None,
-                start=start,
-                end=start,
-            )
-        )
+            node.kind = "annex"
+        parent = self.stack[-1].path if self.stack else None
+        self.sections.append(Section(section_id=node.path, label=node.label, heading=node.heading,
+                                     level=node.level, parent=parent, start=start, end=start))
         self.stack.append(node)
-        self.last_numbered = self.last_lettered = None
-        if self.phase == "signature":
-            self.phase = "body"
+        self.numbered = self.lettered = None
+        self.phase = "body"
 
     def close_sections(self, text_end: int) -> None:
-        starts = sorted((s.start, i) for i, s in enumerate(self.sections))
-        for pos, (_, index) in enumerate(starts):
-            section = self.sections[index]
-            later = [self.sections[j].start for _, j in starts[pos + 1 :] if self.sections[j].level <= section.level]
-            section.end = later[0] - len(PARAGRAPH_BREAK) if later else text_end
-            if section.end < section.start:
-                section.end = section.start
+        for i, section in enumerate(self.sections):
+            later = [s.start for s in self.sections[i + 1 :] if s.level <= section.level]
+            section.end = max(section.start, later[0] - len(PARAGRAPH_BREAK) if later else text_end)
 
-    # -- clauses ----------------------------------------------------------------------------
+    # -- clauses --------------------------------------------------------------------------
     def _body_clause(self, block: Block, start: int) -> None:
         text = block.text
-        base = self.stack[-1].path if self.stack else "body"
-        kind: ClauseKind = self.stack[-1].kind if self.stack else "provision"
-        number = _NUMBER_MARK.match(text)
-        letter = _LETTER_MARK.match(text)
-        bullet = _BULLET_MARK.match(text)
+        node = self.stack[-1] if self.stack else None
+        base = node.path if node else "body"
+        kind: ClauseKind = node.kind if node else "provision"
+        number, letter, bullet = NUMBER_MARK.match(text), LETTER_MARK.match(text), BULLET_MARK.match(text)
         if number:
-            num = number.group("num").rstrip(".")
-            path = f"{base}.{num}"
-            self.last_numbered, self.last_lettered = path, None
-            self._clause(block, start, kind, path, f"para {num}", marker=number.end())
+            num = number.group("paren") or number.group("num") or number.group("dotted")
+            rel = num[len(node.number) + 1 :] if node and node.number and num.startswith(node.number + ".") else num
+            self.numbered, self.lettered = _Item(f"{base}.{rel}", num), None
+            self._clause(block, start, kind, self.numbered.path, f"para {num}", number.end())
         elif letter:
-            num = letter.group("num") or letter.group("num2")
-            roman = _to_arabic(num) if re.fullmatch(r"[ivxl]+", num) and num not in {"i", "v", "x", "l"} else None
-            is_sub = roman is not None or (num in {"i", "v", "x"} and self.last_lettered is not None
-                                            and not self.last_lettered.endswith(f".{chr(ord(num) - 1)}"))
-            parent = (self.last_lettered if is_sub and self.last_lettered else self.last_numbered) or base
-            path = f"{parent}.{num}"
-            if not is_sub:
-                self.last_lettered = path
-            label = f"para {parent.split('.', 1)[-1].replace('.', '')}({num})" if parent != base else f"({num})"
-            self._clause(block, start, kind, path, label, marker=letter.end())
+            num = (letter.group("num") or letter.group("num2")).lower()
+            roman = len(num) > 1 and to_arabic(num) is not None
+            follows = self.lettered is not None and self.lettered.path.endswith(f".{chr(ord(num[0]) - 1)}")
+            sub = roman or (num in {"i", "v", "x"} and self.lettered is not None and not follows)
+            parent = (self.lettered if sub and self.lettered else self.numbered)
+            item = _Item(f"{parent.path if parent else base}.{num}", f"{parent.label if parent else ''}({num})")
+            if not sub:
+                self.lettered = item
+            self._clause(block, start, kind, item.path, f"para {item.label}", letter.end())
         elif bullet or block.list_item:
-            parent = self.last_lettered or self.last_numbered or base
-            path = self._next(f"{parent}.b")
-            self._clause(block, start, kind, path, f"bullet {path.rsplit('.b', 1)[-1]}",
-                         marker=bullet.end() if bullet else 0)
+            parent = self.lettered or self.numbered
+            path = self._next(f"{parent.path if parent else base}.b")
+            where = f"para {parent.label}, " if parent else ""
+            self._clause(block, start, kind, path, f"{where}bullet {path.rsplit('.b', 1)[-1]}",
+                         bullet.end() if bullet else 0)
         else:
             path = self._next(f"{base}.p")
-            kind = kind if self.stack else "narrative"
-            self._clause(block, start, kind, path, f"para {path.rsplit('.p', 1)[-1]}")
+            self._clause(block, start, kind if node else "narrative", path, f"para {path.rsplit('.p', 1)[-1]}")
+
+    def _table_row(self, block: Block, start: int) -> None:
+        node = self.stack[-1] if self.stack else None
+        path = self._next(f"{node.path if node else 'body'}.r")
+        kind: ClauseKind = node.kind if node else "narrative"
+        self._clause(block, start, kind, path, f"table row {path.rsplit('.r', 1)[-1]}")
 
     def _clause(self, block: Block, start: int, kind: ClauseKind, path: str, where: str, marker: int = 0) -> None:
         raw = block.text
-        body_start = marker
-        while body_start < len(raw) and raw[body_start].isspace():
-            body_start += 1
-        if body_start >= len(raw):
+        body = marker + len(raw[marker:]) - len(raw[marker:].lstrip())
+        if body >= len(raw.rstrip()):
             return
         path = self._unique(path)
         node = self.stack[-1] if self.stack else None
-        section_label = node.label if node else ("Preamble" if kind in {"preamble", "recital"} else "")
-        citation_parts = [p for p in (section_label if kind not in {"title", "signature"} else "", where) if p]
+        section = node.label if node and kind not in {"title", "signature"} else ""
+        parts = [section, where]
         if kind in {"preamble", "recital"}:
-            citation_parts = [where.capitalize()]
+            section, parts = "Preamble", ["Preamble", where]
+        elif kind in {"title", "signature"}:
+            parts = [where.capitalize()]
         if block.page is not None:
-            pages = f"p. {block.page}" if not block.page_end or block.page_end == block.page else (
-                f"pp. {block.page}-{block.page_end}")
-            citation_parts.append(pages)
-        self.clauses.append(
-            Clause(
-                clause_id=f"{self.doc_id}/{path}",
-                section=section_label,
-                heading=node.heading if node else "",
-                citation=", ".join(citation_parts),
-                kind=kind,
-                page=block.page,
-                page_end=block.page_end,
-                start=start + body_start,
-                end=start + len(raw),
-                text=raw[body_start:],
-            )
-        )
+            end = block.page_end
+            parts.append(f"pp. {block.page}-{end}" if end and end != block.page else f"p. {block.page}")
+        self.clauses.append(Clause(
+            clause_id=f"{self.doc_id}/{path}", section=section, heading=node.heading if node and section else "",
+            citation=", ".join(p for p in parts if p), kind=kind, page=block.page, page_end=block.page_end,
+            start=start + body, end=start + len(raw.rstrip()), text=raw[body:].rstrip(),
+        ))
 
-    # -- helpers ----------------------------------------------------------------------------
-    def _starts_preamble(self, text: str) -> bool:
-        return bool(_RECITAL_CUES.match(text) or _PREAMBLE_OPENERS.match(text)) or len(text.split()) > 25
-
-    @staticmethod
-    def _is_list_item(block: Block) -> bool:
-        text = block.text
-        return bool(block.list_item or _NUMBER_MARK.match(text) or _LETTER_MARK.match(text) or _BULLET_MARK.match(text))
+    # -- helpers --------------------------------------------------------------------------
+    def _is_item(self, block: Block) -> bool:
+        return block.list_item or is_marked(block.text)
 
     def _next(self, prefix: str) -> str:
-        n = self.counters.get(prefix, 0) + 1
-        self.counters[prefix] = n
+        n = self.counters[prefix] = self.counters.get(prefix, 0) + 1
         return f"{prefix}{n}"
 
-    def _unique(self, path: str) -> str:
+    def _unique(self, path: str, reserve: bool = True) -> str:
         candidate, n = path, 1
-        while candidate in self.seen_paths:
+        while candidate in self.seen:
             n += 1
             candidate = f"{path}-{n}"
-        self.seen_paths.add(candidate)
+        if reserve:
+            self.seen.add(candidate)
         return candidate
 
 
-def _to_arabic(num: str) -> int | None:
-    if num.isdigit():
-        return int(num)
-    if "." in num:
-        return None
-    lowered = num.lower()
-    if not re.fullmatch(r"[ivxlc]+", lowered):
-        return None
-    total, prev = 0, 0
-    for ch in reversed(lowered):
-        value = _ROMAN[ch]
-        total += -value if value < prev else value
-        prev = max(prev, value)
-    return total
+def _title_headings(blocks: list[Block]) -> set[int]:
+    """Indices of reader headings that belong to the title block, not to the section tree.
 
-
-def _slug(text: str, words: int = 4) -> str:
-    tokens = re.findall(r"[a-z0-9]+", text.lower())
-    return "-".join(tokens[:words]) or "section"
+    The title is a level-1 heading opening the document; in the run of headings before the first
+    paragraph, a heading set smaller than the one that ends the run (a byline, a subtitle) joins it.
+    """
+    run: list[int] = []
+    for i, block in enumerate(blocks[:6]):
+        if block.heading_level is None:
+            break
+        run.append(i)
+    if not run or blocks[run[0]].heading_level != 1:
+        return set()
+    last = blocks[run[-1]].heading_level or 1
+    return {run[0]} | {i for i in run[1:-1] if (blocks[i].heading_level or 0) > last}

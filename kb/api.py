@@ -174,22 +174,25 @@ class KnowledgeBase:
             self._replace_vectors([d.doc_id for d in docs], ids, self.encoder.encode(texts), metadatas)
 
     @contextmanager
-    def writing(self) -> Iterator[None]:
-        """The write lock; re-entrant within one KnowledgeBase."""
+    def writing(self, wait: bool = True) -> Iterator[bool]:
+        """The write lock, re-entrant within one KnowledgeBase; yields False if busy and wait is False."""
         if self._lock_depth:
             self._lock_depth += 1
             try:
-                yield
+                yield True
             finally:
                 self._lock_depth -= 1
             return
         from kb.locking import write_lock
 
-        with write_lock(self.settings.data_dir, self.settings.lock_timeout_s):
+        with write_lock(self.settings.data_dir, self.settings.lock_timeout_s, wait=wait) as held:
+            if not held:
+                yield False
+                return
             self._lock_depth = 1
             try:
                 self._finish_interrupted()
-                yield
+                yield True
             finally:
                 self._lock_depth = 0
 
@@ -202,12 +205,16 @@ class KnowledgeBase:
         if pending:
             self.rebuild_vectors(pending)
 
-    def repair_vectors(self) -> list[str]:
-        """Finish documents a killed process left half-done; returns the ids it repaired."""
+    def repair_vectors(self, wait: bool = True) -> list[str]:
+        """Finish documents a killed process left half-done; returns the ids it repaired.
+
+        Readers pass wait=False: while another process writes, that writer finishes the work itself.
+        """
         interrupted = self.store.doc_ids_in_state("pending") + self.store.doc_ids_in_state("removing")
         if interrupted:
-            with self.writing():
-                pass  # taking the lock finishes interrupted work
+            with self.writing(wait=wait) as held:
+                if not held:
+                    return []
         return interrupted
 
     def reindex(self) -> int:
@@ -267,7 +274,7 @@ class KnowledgeBase:
 
     def search_many(self, queries: list[str], k: int = 10, filters: SearchFilters | None = None,
                     mode: SearchMode = "hybrid") -> list[SearchResults]:
-        self.repair_vectors()
+        self.repair_vectors(wait=False)
         if mode != "lexical":
             self.check_vectors()
         for doc_id in (filters.doc_ids if filters else []):

@@ -19,7 +19,9 @@ def _say_waiting(_path: Path) -> None:
 
 
 @contextmanager
-def write_lock(data_dir: Path, timeout: float, on_wait: Callable[[Path], None] = _say_waiting) -> Iterator[None]:
+def write_lock(data_dir: Path, timeout: float, on_wait: Callable[[Path], None] = _say_waiting,
+               wait: bool = True) -> Iterator[bool]:
+    """Yields True once the lock is held; with wait=False yields False at once if another process holds it."""
     from filelock import FileLock, Timeout
 
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -28,6 +30,9 @@ def write_lock(data_dir: Path, timeout: float, on_wait: Callable[[Path], None] =
     try:
         lock.acquire(timeout=0)
     except Timeout:
+        if not wait:
+            yield False
+            return
         on_wait(path)
         try:
             lock.acquire(timeout=timeout)
@@ -37,6 +42,6 @@ def write_lock(data_dir: Path, timeout: float, on_wait: Callable[[Path], None] =
                 "try again, or raise ACCORDS_LOCK_TIMEOUT"
             ) from None
     try:
-        yield
+        yield True
     finally:
         lock.release()

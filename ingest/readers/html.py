@@ -32,8 +32,17 @@ def read_html(data: bytes, path: Path) -> list[Block]:
     if depth > MAX_DEPTH:
         raise IngestError(path, f"HTML nested {depth} levels deep (limit {MAX_DEPTH}): refusing a malformed page")
     hints = _hints(tree)
-    blocks = _trafilatura_blocks(html) or _fallback_blocks(tree)
-    if hints.title and not (blocks and blocks[0].heading_level == 1):
+    blocks = _trafilatura_blocks(html)
+    if len(blocks) <= 1:
+        # On pages too short to score, trafilatura falls back to one run of all the page's text,
+        # menus included; reading the body's block elements keeps the structure instead.
+        fallback = _fallback_blocks(tree)
+        blocks = fallback if len(fallback) > len(blocks) else blocks
+    h1 = next((i for i, b in enumerate(blocks[:4]) if b.heading_level == 1), None)
+    if h1 is not None:
+        # Short lines above the headline are kickers and breadcrumbs ("Fact Sheets"), not text.
+        blocks = [b for i, b in enumerate(blocks) if i >= h1 or len(b.text.split()) > 8]
+    elif hints.title:
         blocks.insert(0, Block(hints.title, heading_level=1))
     return Blocks(blocks, hints)
 
@@ -93,7 +102,9 @@ def _walk(element: Any, blocks: list[Block]) -> None:
 def _text(element: Any, skip: frozenset[str] | set[str] = frozenset()) -> str:
     parts = [element.text or ""]
     for child in element:
-        if child.tag not in skip:
+        if child.tag == "lb":
+            parts.append(" ")  # a <br>: "For Immediate Release<br>October 20" keeps its space
+        elif child.tag not in skip:
             parts.append(_text(child, skip))
         parts.append(child.tail or "")
     return " ".join("".join(parts).split())
@@ -116,7 +127,7 @@ def _fallback_blocks(tree: Any) -> list[Block]:
         text = " ".join(node.text(separator=" ").split())
         if node.tag == "tr":
             text = " | ".join(" ".join(c.text().split()) for c in node.css("th, td"))
-        if node.tag in {"p", "li"} and node.css_first("p, li") is not None:
+        if node.tag in {"p", "li"} and len(node.css("p, li")) > 1:  # lexbor counts the node itself
             continue  # its inner block elements are read on their own
         heading = int(node.tag[1]) if re.fullmatch(r"h[1-6]", node.tag) else None
         _add(blocks, text, heading_level=heading, list_item=node.tag == "li", table_row=node.tag == "tr")

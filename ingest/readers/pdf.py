@@ -21,6 +21,7 @@ def read_pdf(data: bytes, path: Path) -> list[Block]:
     _check_envelope(data, path)
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
+    from pdfminer.psparser import PSException
     from pdfplumber.utils.exceptions import PdfminerException
 
     lines: list[Line] = []
@@ -38,11 +39,15 @@ def read_pdf(data: bytes, path: Path) -> list[Block]:
         raise IngestError(path, f"corrupt or truncated PDF ({_short(cause)})") from None
     except PDFPasswordIncorrect:
         raise IngestError(path, "encrypted PDF (password required)") from None
-    except (ValueError, KeyError, TypeError, AssertionError, RecursionError) as exc:
+    # pdfminer raises its own errors, and plain ones, from deep inside a damaged page.
+    except (PSException, ValueError, KeyError, TypeError, AssertionError, RecursionError) as exc:
         raise IngestError(path, f"corrupt or truncated PDF ({_short(exc)})") from None
-    if not any(line.text.strip() for line in lines):
+    body = remove_furniture(lines, n_pages)
+    # A scan may still carry a stamped header or page number as text; a few characters a page
+    # are not a text layer.
+    if sum(len(line.text) for line in body) < 20 * n_pages:
         raise IngestError(path, "no text layer (scanned PDF?)")
-    return Blocks(paragraphs(remove_furniture(lines, n_pages)), hints)
+    return Blocks(paragraphs(body), hints)
 
 
 def _check_envelope(data: bytes, path: Path) -> None:

@@ -86,7 +86,8 @@ def _breaks(prev: Line, line: Line, group: list[Line], gap_limit: dict[float, fl
     if abs(line.size - prev.size) > 0.6 or line.bold != prev.bold:
         return True
     marker = bool(_MARKER.match(line.text))
-    fits = _first_word_fits(prev, line, right_edge)
+    centred = _centred(prev, left_edge, right_edge) and _centred(line, left_edge, right_edge)
+    fits = not centred and _first_word_fits(prev, line, right_edge)
     if line.page != prev.page or line.band != prev.band or line.region != prev.region:
         # A page or column break: carry on only mid-sentence, into text that opens nothing new.
         starts_lower = line.text[:1].islower()
@@ -94,6 +95,10 @@ def _breaks(prev: Line, line: Line, group: list[Line], gap_limit: dict[float, fl
     gap = line.top - prev.bottom
     if gap > gap_limit.get(line.size, 1.2 * line.size):
         return True
+    # A word broken at the line end, or a line opening in lower case after an unfinished
+    # sentence, continues the paragraph however short the line before it is.
+    if line.text[:1].islower() and not marker and not _SENTENCE_END.search(prev.text):
+        return False
     if marker and (fits or _SENTENCE_END.search(prev.text) or line.x0 < prev.x0 - 2 or len(group) == 1):
         return True
     if fits:
@@ -105,7 +110,15 @@ def _breaks(prev: Line, line: Line, group: list[Line], gap_limit: dict[float, fl
     first = group[0]
     hanging = first.second_x is not None and abs(line.x0 - first.second_x) < 2
     indented = left + 0.8 * line.size < line.x0 < left + 6 * line.size
-    return abs(prev.x0 - left) < 2 and indented and not hanging and len(group) > 1
+    centred_line = _centred(line, left_edge, right_edge)
+    return abs(prev.x0 - left) < 2 and indented and not hanging and not centred_line and len(group) > 1
+
+
+def _centred(line: Line, left_edge: dict[str, float], right_edge: dict[str, float]) -> bool:
+    """A line set centred (title blocks): off the left edge, its middle on the column's middle."""
+    left, right = left_edge.get(line.region, line.x0), right_edge.get(line.region, line.x1)
+    middle = (line.x0 + line.x1) / 2
+    return line.x0 > left + 2 * line.size and abs(middle - (left + right) / 2) < 0.6 * line.size
 
 
 def _first_word_fits(prev: Line, line: Line, right_edge: dict[str, float]) -> bool:
@@ -132,14 +145,20 @@ def _gap_limit(lines: list[Line], body_size: float) -> dict[float, float]:
             gap = line.top - prev.bottom
             if 0 <= gap < 3 * line.size:
                 gaps.setdefault(line.size, []).append(round(gap, 1))
-    body_gaps = gaps.get(body_size, [])
-    usual = Counter(body_gaps).most_common(1)[0][0] if body_gaps else 0.3 * body_size
+    usual = _line_gap(gaps.get(body_size, [])) or 0.3 * body_size
     limits: dict[float, float] = {}
     for size in {ln.size for ln in lines}:
-        own = gaps.get(size, [])
-        base = min(usual, Counter(own).most_common(1)[0][0]) if len(own) >= 3 else usual
+        base = min(usual, _line_gap(gaps.get(size, [])) or usual)
         limits[size] = base + max(2.0, 0.35 * size)
     return limits
+
+
+def _line_gap(gaps: list[float]) -> float | None:
+    """The gap between lines of one paragraph: the smallest gap that recurs. Not the commonest,
+    since in a text of one-line paragraphs the commonest gap is the one between paragraphs."""
+    counts = Counter(round(g) for g in gaps)
+    recurring = [g for g, n in counts.items() if n >= 2]
+    return float(min(recurring)) if recurring else None
 
 
 def _edges(lines: list[Line], side: Callable[[Line], float], share: float) -> dict[str, float]:

@@ -12,6 +12,7 @@ _LIST_START = re.compile(r"^\s*(?:\(?[0-9]{1,3}(?:\.[0-9]{1,3})*[.)]|\([a-z]{1,4
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _MD_INLINE = re.compile(r"(\*\*|__|\*|`)(?=\S)(.+?)(?<=\S)\1")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_MD_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 
 
 def decode(data: bytes, path: Path) -> str:
@@ -27,10 +28,15 @@ def decode(data: bytes, path: Path) -> str:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
-    if best is None or _looks_binary(data):
+    results = list(from_bytes(data))
+    if not results or _looks_binary(data):
         raise IngestError(path, "not a text file (undecodable bytes)")
-    return str(best)
+    best = min(results, key=lambda r: (r.chaos, -r.coherence))
+    # Single-byte Western texts score the same under cp1250, cp1252 and cp1257, and the tie goes
+    # to whichever comes first; Windows-1252 is by far the likeliest for English agreements.
+    tied = [r for r in results if r.chaos <= best.chaos + 0.001 and r.coherence >= best.coherence - 0.01]
+    western = next((r for r in tied if r.encoding == "cp1252"), None)
+    return str(western or best)
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -62,6 +68,12 @@ def read_markdown(data: bytes, path: Path) -> list[Block]:
         elif re.fullmatch(r"\s*([-*_]\s*){3,}", line):  # a thematic break separates paragraphs
             blocks.extend(split_paragraphs(paragraph))
             paragraph = []
+        elif _MD_TABLE_ROW.match(line):
+            blocks.extend(split_paragraphs(paragraph))
+            paragraph = []
+            cells = [_clean_inline(c.strip()) for c in line.strip().strip("|").split("|")]
+            if not all(re.fullmatch(r":?-{2,}:?", c) for c in cells):  # the |---|---| rule under the header
+                blocks.append(Block(" | ".join(c for c in cells if c), table_row=True))
         else:
             paragraph.append(_clean_inline(line))
     blocks.extend(split_paragraphs(paragraph))

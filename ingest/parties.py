@@ -1,0 +1,135 @@
+"""Who is party to a document, as normalised country names.
+
+Cues first: "For the Government of X:" in the signature block, "between the Government of X and
+the Government of Y" or "X-Y Framework" in the title, "The Government of X and ..." opening the
+preamble. Only when those name fewer than two parties does spaCy NER read the title block and
+opening paragraphs for places and governments.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ingest.models import Clause
+
+# Names the texts use that pycountry spells otherwise, or does not hold (the EU).
+ALIASES = {
+    "united states of america": "United States", "united states": "United States", "u.s.": "United States",
+    "us": "United States", "usa": "United States", "america": "United States",
+    "republic of korea": "South Korea", "south korea": "South Korea", "korea": "South Korea",
+    "democratic republic of the congo": "DR Congo", "drc": "DR Congo", "dr congo": "DR Congo",
+    "russian federation": "Russia", "russia": "Russia", "uk": "United Kingdom", "britain": "United Kingdom",
+    "great britain": "United Kingdom", "united kingdom": "United Kingdom", "european union": "European Union",
+    "eu": "European Union", "people's republic of china": "China", "prc": "China", "turkey": "Türkiye",
+    "ivory coast": "Côte d'Ivoire", "viet nam": "Vietnam", "vietnam": "Vietnam",
+}
+_FORMS = re.compile(
+    r"^(?:the\s+)?(?:government\s+of\s+(?:the\s+)?)?(?:(?:federal|democratic|socialist|islamic|united|"
+    r"people's|plurinational|bolivarian|hashemite|cooperative|oriental)\s+)*"
+    r"(?:republic|kingdom|commonwealth|state|sultanate|emirates?|principality|grand duchy|federation)"
+    r"\s+of\s+(?:the\s+)?", re.IGNORECASE)
+_GOVERNMENT_OF = re.compile(
+    r"\b(?i:governments?\s+of\s+(?:the\s+)?)([A-Z][\w.'’-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w.'’-]*){0,5})")
+_FOR_PARTY = re.compile(r"^for\s+(?:the\s+)?(?:government\s+of\s+(?:the\s+)?)?(.{2,80}?)\s*:?\s*$", re.I)
+_PAIR = re.compile(r"\b([A-Z][\w.]*(?:\s[A-Z][\w.]*){0,3})\s?[-–—]\s?([A-Z][\w.]*(?:\s[A-Z][\w.]*){0,3})\b")
+
+
+def normalise_country(name: str) -> str:
+    """'Kingdom of Thailand' -> 'Thailand'; a name that is no country comes back trimmed."""
+    resolved = resolve_country(name)
+    return resolved or " ".join(name.split()).strip(" .,;:")
+
+
+def resolve_country(name: str) -> str | None:
+    cleaned = " ".join(name.replace("’", "'").split()).strip(" .,;:\"'")
+    cleaned = re.sub(r"^the\s+", "", cleaned, flags=re.I)
+    for candidate in (cleaned, _FORMS.sub("", cleaned)):
+        lowered = candidate.lower()
+        if lowered in ALIASES:
+            return ALIASES[lowered]
+        if len(candidate) < 4 and candidate.upper() != candidate:
+            continue
+        import pycountry
+
+        try:
+            country = pycountry.countries.lookup(candidate)
+        except LookupError:
+            continue
+        return getattr(country, "common_name", None) or country.name
+    return None
+
+
+def find_parties(title: str, clauses: list[Clause]) -> list[str]:
+    found: list[str] = []
+
+    def add(names: list[str]) -> None:
+        for name in names:
+            if name not in found:
+                found.append(name)
+
+    signature = [c.text for c in clauses if c.kind == "signature"]
+    add([n for line in signature if (m := _FOR_PARTY.match(line)) and (n := resolve_country(m.group(1)))])
+    opening = [title] + [c.text for c in clauses if c.kind in {"title", "preamble"}][:4]
+    for text in opening:
+        add([n for m in _GOVERNMENT_OF.finditer(text) if (n := resolve_country(_trim(m.group(1))))])
+        for m in _PAIR.finditer(text):
+            pair = [_longest(m.group(1).split(), from_end=True), _longest(m.group(2).split(), from_end=False)]
+            if pair[0] and pair[1]:
+                add([pair[0], pair[1]])
+    if len(found) >= 2:
+        return found
+    narrative = [c.text for c in clauses if c.kind == "narrative"][:3]
+    scope = " ".join(opening + narrative)[:3000]
+    from ingest.nlp import entities
+
+    # NER reads the opening; countries spelled out in the title and first paragraph (where a
+    # statement names who makes it: "We, the Leaders of Canada, France ...") fill in what it misses.
+    add([n for text, _ in entities(scope) if (n := resolve_country(_trim(text)))])
+    first = next((c.text for c in clauses if c.kind in {"preamble", "narrative"}), "")
+    add(countries_in(f"{title} {first}"))
+    return found
+
+
+def _longest(words: list[str], from_end: bool) -> str | None:
+    """'United States' from the end of 'The United States', 'Japan' from 'Japan Framework'."""
+    for n in range(len(words), 0, -1):
+        found = resolve_country(" ".join(words[-n:] if from_end else words[:n]))
+        if found:
+            return found
+    return None
+
+
+def _trim(name: str) -> str:
+    # "United States of America (the 'United States')" and "Japan and" trail into the next words.
+    name = re.split(r"\s+\(|,|\s+and\s+|\s+concerning\b|\s+on\s+|\s+regarding\b", name)[0]
+    return re.sub(r"^(?:the\s+)?government\s+of\s+", "", name.strip(), flags=re.I)
+
+
+def countries_in(text: str) -> list[str]:
+    """Country names spelled out in the text, in order of first mention."""
+    lowered = text.lower()
+    hits: list[tuple[int, str]] = []
+    for alias, name in ALIASES.items():
+        if len(alias) <= 3:
+            continue  # "us" is a pronoun far more often than a country
+        hits += [(m.start(), name) for m in re.finditer(rf"(?<![\w.]){re.escape(alias)}(?!\w)", lowered)]
+    for name, pattern in _country_patterns():
+        hits += [(m.start(), name) for m in pattern.finditer(text)]
+    out: list[str] = []
+    for _, name in sorted(hits):
+        if name not in out:
+            out.append(name)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _country_patterns() -> list[tuple[str, re.Pattern[str]]]:
+    import pycountry
+
+    patterns = []
+    for country in pycountry.countries:
+        name = getattr(country, "common_name", None) or country.name
+        if "," in name or "(" in name or name == "United States":
+            continue
+        patterns.append((name, re.compile(rf"\b{re.escape(name)}\b")))
+    return patterns
