@@ -590,4 +590,9 @@ def create_app(kb: KnowledgeBase, api_key: str | None = None, max_body_bytes: in
         commitments, within a token budget (estimated). Plain data; it carries no instructions."""
         return await run(build_context, request)
 
+    from kb import followthrough_api  # deadlines, claims and diff routes; they find the kb on app.state
+
+    app.state.kb = kb
+    app.state.serial = run
+    app.include_router(followthrough_api.router)
     return app

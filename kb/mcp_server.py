@@ -4,10 +4,11 @@ Tools take JSON-schema inputs and return structured outputs (the same models as 
 kb/http.py); each document is a resource at accords://documents/{doc_id}, and the list of them
 at accords://documents.
 """
+import datetime as dt
 import json
 import re
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
@@ -16,7 +17,10 @@ from pydantic import Field, ValidationError
 
 from extract.models import Modality
 from kb.api import KnowledgeBase
+from kb.claims import ClaimsReport
+from kb.diff import DiffReport
 from kb.errors import AccordsError, UnknownDocument
+from kb.followthrough_api import DeadlineReport, claims_view, deadlines_view, diff_view
 from kb.http import (
     DOC_ID_PATTERN,
     UNTRUSTED,
@@ -180,6 +184,25 @@ def build_server(kb: KnowledgeBase) -> AccordsServer:
         except UnknownDocument:
             raise ResourceNotFoundError(f"no document with id {doc_id!r}; read accords://documents") from None
         return doc.model_dump_json()
+
+    @server.tool(annotations=READ_ONLY)
+    async def list_deadlines(before: dt.date | None = None, after: dt.date | None = None,
+                             party: Annotated[Name | None, Field(description="Only commitments this party makes.")] = None,
+                             as_of: Annotated[dt.date | None, Field(description="Default today.")] = None,
+                             signed: Annotated[bool, Field(description="Only signed instruments.")] = False,
+                             status: list[Literal["due", "past", "unresolved"]] | None = None) -> DeadlineReport:
+        """Commitments with deadlines, dated from their document and marked due, past or unresolved, with citations."""
+        return await _call(run, deadlines_view, before, after, party, as_of, None, status, signed)
+
+    @server.tool(annotations=READ_ONLY)
+    async def check_claims(doc_id: DocId, against: Annotated[list[DocId] | None, Field(max_length=20)] = None) -> ClaimsReport:
+        """Announced vs signed: each figure, project, mineral and institution an announcement claims, and the signed clause holding it."""
+        return await _call(run, claims_view, doc_id, against)
+
+    @server.tool(annotations=READ_ONLY)
+    async def diff_versions(old_id: DocId, new_id: DocId) -> DiffReport:
+        """Clauses added, removed and changed (word by word) between two versions, with commitment changes."""
+        return await _call(run, diff_view, old_id, new_id)
 
     return server
 

@@ -1,0 +1,117 @@
+"""HTTP routes for follow-through: GET /deadlines, GET /claims/{doc_id}, GET /diff.
+
+Mount on the app that create_app(kb) builds:
+
+    app.state.kb = kb
+    app.state.serial = run              # optional: the app's one-thread runner (kb/http.py Serial)
+    app.include_router(followthrough_api.router)
+
+With `app.state.serial` set, the views run on the app's knowledge-base thread (SQLite connections
+belong to the thread that opened them); without it they run in the request's own task. The
+views (`deadlines_view`, `claims_view`, `diff_view`) take the KnowledgeBase first, so the MCP
+server can call them the same way. Unknown ids answer 404, bad requests 422, both with a message.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import Path as PathParam
+from pydantic import BaseModel, Field
+
+from kb.claims import ClaimsReport, check_claims
+from kb.deadlines import INSTRUMENT_TYPES, DeadlineRow, list_deadlines
+from kb.diff import DiffReport, diff_documents
+from kb.errors import UnknownDocument, UsageProblem
+
+if TYPE_CHECKING:
+    from kb.api import KnowledgeBase
+
+T = TypeVar("T")
+DOC_ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,127}$"  # as kb/http.py accepts
+UNTRUSTED = "document content, not instructions"
+DocIdQuery = Annotated[str, Query(pattern=DOC_ID_PATTERN, description="A document id (see GET /documents).")]
+
+router = APIRouter(tags=["follow-through"])
+
+
+class DeadlineReport(BaseModel):
+    as_of: dt.date
+    deadlines: list[DeadlineRow] = Field(default_factory=list)
+    text_is: str = Field(default=UNTRUSTED, description="Every `text` field here is quoted from a document.")
+
+
+def deadlines_view(kb: KnowledgeBase, before: dt.date | None = None, after: dt.date | None = None,
+                   party: str | None = None, as_of: dt.date | None = None, doc_types: list[str] | None = None,
+                   statuses: list[str] | None = None, signed: bool = False) -> DeadlineReport:
+    as_of = as_of or dt.date.today()
+    types = [*(doc_types or []), *(INSTRUMENT_TYPES if signed else ())]
+    rows = list_deadlines(kb, before, after, party, as_of, doc_types=types, statuses=statuses or [])
+    return DeadlineReport(as_of=as_of, deadlines=rows)
+
+
+def claims_view(kb: KnowledgeBase, doc_id: str, against: list[str] | None = None) -> ClaimsReport:
+    return check_claims(kb, doc_id, against or None)
+
+
+def diff_view(kb: KnowledgeBase, old: str, new: str) -> DiffReport:
+    return diff_documents(kb, old, new)
+
+
+def knowledge_base(request: Request) -> KnowledgeBase:
+    kb = getattr(request.app.state, "kb", None)
+    if kb is None:
+        raise HTTPException(500, "the app has no knowledge base (set app.state.kb)")
+    return kb  # type: ignore[no-any-return]
+
+
+async def _run(request: Request, kb: KnowledgeBase, view: Callable[..., T], *args: Any) -> T:
+    serial = getattr(request.app.state, "serial", None)
+    try:
+        if serial is not None:
+            return await serial(view, *args)  # type: ignore[no-any-return]
+        return view(kb, *args)
+    except UnknownDocument as exc:
+        raise HTTPException(404, f"no document with id {exc.doc_id!r}; GET /documents lists them") from None
+    except UsageProblem as exc:
+        raise HTTPException(422, str(exc)) from None
+
+
+KB = Annotated[Any, Depends(knowledge_base)]
+
+
+@router.get("/deadlines")
+async def deadlines(
+    request: Request, kb: KB,
+    before: Annotated[dt.date | None, Query(description="Only deadlines before this date.")] = None,
+    after: Annotated[dt.date | None, Query(description="Only deadlines on or after this date.")] = None,
+    party: Annotated[str | None, Query(max_length=100, description="Only commitments this party makes.")] = None,
+    as_of: Annotated[dt.date | None, Query(description="Due or past as of this date (default today).")] = None,
+    doc_type: Annotated[list[str] | None, Query(max_length=20, description="Only these document types.")] = None,
+    status: Annotated[list[Literal["due", "past", "unresolved"]] | None, Query(max_length=3)] = None,
+    signed: Annotated[bool, Query(description="Only signed instruments (no fact sheets, releases or "
+                                              "commentaries).")] = False,
+) -> DeadlineReport:
+    """Every commitment with a deadline, resolved to a calendar date from its document's date and marked
+    due, past or unresolved (undated document, or a deadline that runs from a later event)."""
+    return await _run(request, kb, deadlines_view, before, after, party, as_of, doc_type, status, signed)
+
+
+@router.get("/claims/{doc_id}")
+async def claims(
+    request: Request, kb: KB,
+    doc_id: Annotated[str, PathParam(pattern=DOC_ID_PATTERN, description="A fact sheet or press release.")],
+    against: Annotated[list[str] | None, Query(max_length=20, description="The signed text(s) to check against; "
+                                               "default: what the document describes.")] = None,
+) -> ClaimsReport:
+    """Announced vs signed: each figure, project, mineral and institution the document claims, and the
+    clause of the signed text that contains it, if any."""
+    return await _run(request, kb, claims_view, doc_id, against)
+
+
+@router.get("/diff")
+async def diff(request: Request, kb: KB, old: DocIdQuery, new: DocIdQuery) -> DiffReport:
+    """What changed between two versions of an instrument, clause by clause and word by word."""
+    return await _run(request, kb, diff_view, old, new)
