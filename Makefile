@@ -25,6 +25,11 @@ demo: install
 	@echo
 	ACCORDS_HOME=$(DEMO_HOME) $(BIN)/accords search "financing of at least a billion dollars within six months" -k 3
 	ACCORDS_HOME=$(DEMO_HOME) $(BIN)/accords search "keeping mines out of the hands of hostile buyers" -k 3
+	@mkdir -p reports
+	ACCORDS_HOME=$(DEMO_HOME) $(BIN)/accords compare us-australia-framework us-japan-framework us-malaysia-mou us-thailand-mou --format html -o reports/core-four.html
+	ACCORDS_HOME=$(DEMO_HOME) $(BIN)/accords compare us-australia-framework us-japan-framework us-malaysia-mou us-thailand-mou --format md -o reports/core-four.md
+	@echo "Comparison report written to reports/core-four.html and reports/core-four.md"
+	ACCORDS_HOME=$(DEMO_HOME) $(BIN)/accords deadlines --signed --as-of 2025-12-01
 
 test: install
 	$(BIN)/python -m pytest -q
@@ -39,4 +44,4 @@ corpus: install
 	$(BIN)/python corpus/build.py
 
 clean:
-	rm -rf $(VENV) .accords-demo .pytest_cache
+	rm -rf $(VENV) .accords-demo .pytest_cache reports
