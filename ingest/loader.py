@@ -5,10 +5,12 @@ import fnmatch
 import hashlib
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from ingest.blocks import Block, hints_of
 from ingest.errors import IngestError, UnsupportedFile
+from ingest.limits import Limits, applied, split_long
 from ingest.metadata import SIDECAR_SUFFIX, extra_fields, guess_date, guess_doc_type, guess_title, read_sidecar
 from ingest.models import Document
 from ingest.parties import find_parties, normalise_country
@@ -58,8 +60,13 @@ def default_doc_id(path: Path) -> str:
     return slugify(path.name.rsplit(".", 1)[0] if path.suffix else path.name)
 
 
-def load(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES, doc_id: str | None = None) -> Document:
+def load(path: Path | str, *, max_bytes: int | None = None, doc_id: str | None = None,
+         limits: Limits | None = None) -> Document:
     """Read one file into a Document; raise IngestError naming the file and the reason."""
+    limits = limits or Limits()
+    if max_bytes is not None:
+        limits = replace(limits, max_bytes=max_bytes)
+    max_bytes = limits.max_bytes
     path = Path(path)
     if not path.exists():
         raise IngestError(path, "no such file")
@@ -77,7 +84,8 @@ def load(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES, doc_id: str | 
         raise IngestError(path, f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit")
     data = path.read_bytes()
     sidecar = read_sidecar(path)
-    return parse(data, path, reader, sidecar, doc_id)
+    with applied(limits):
+        return parse(data, path, reader, sidecar, doc_id)
 
 
 def sidecar_path(path: Path) -> Path:
@@ -98,7 +106,7 @@ def fingerprint(path: Path | str) -> str:
 def parse(data: bytes, path: Path, reader: Reader, sidecar: dict[str, object], doc_id: str | None) -> Document:
     read = reader(data, path)
     hints = hints_of(read)
-    blocks = [b for b in read if b.text.strip()]
+    blocks = _split_long_blocks([b for b in read if b.text.strip()])
     if not blocks:
         raise IngestError(path, "no text found")
     doc_id = doc_id or str(sidecar.get("doc_id") or default_doc_id(path))
@@ -132,6 +140,19 @@ def parse(data: bytes, path: Path, reader: Reader, sidecar: dict[str, object], d
         clauses=clauses,
         meta=meta,
     )
+
+
+def _split_long_blocks(blocks: list[Block]) -> list[Block]:
+    from ingest.limits import current
+
+    limit = current().max_clause_chars
+    out: list[Block] = []
+    for block in blocks:
+        if len(block.text) <= limit:
+            out.append(block)
+        else:
+            out.extend(replace(block, text=piece) for piece in split_long(block.text, limit))
+    return out
 
 
 def discover(paths: Iterable[Path | str]) -> list[Path]:

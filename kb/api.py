@@ -100,7 +100,7 @@ class KnowledgeBase:
                 summary = next(s for s in self.store.summaries() if s.doc_id == known)
                 return IngestedFile(doc_id=known, path=str(path), title=summary.title, status="unchanged",
                                     n_clauses=summary.n_clauses, n_commitments=summary.n_commitments)
-        doc = ingest.load(path, max_bytes=self.settings.max_bytes)
+        doc = ingest.load(path, limits=self.settings.limits())
         previous = self.store.fingerprint(doc.doc_id)
         if previous == doc.sha256:
             return IngestedFile(doc_id=doc.doc_id, path=str(path), title=doc.title, status="unchanged",

@@ -26,6 +26,9 @@ class Settings(BaseModel):
     embed_backend: Literal["fp32", "bf16"] = "fp32"
     chroma_url: str | None = Field(default=None, description="http://host:port of a Chroma server; None = embedded.")
     max_file_mb: float = Field(default=50.0, gt=0)
+    max_pages: int = Field(default=2000, gt=0)
+    max_clause_chars: int = Field(default=8000, ge=200)
+    max_inflated_mb: float = Field(default=512.0, gt=0)
     lock_timeout_s: float = Field(default=120.0, ge=0)
 
     @field_validator("chroma_url")
@@ -47,6 +50,9 @@ class Settings(BaseModel):
             ("embed_backend", "ACCORDS_EMBED_BACKEND"),
             ("chroma_url", "ACCORDS_CHROMA_URL"),
             ("max_file_mb", "ACCORDS_MAX_FILE_MB"),
+            ("max_pages", "ACCORDS_MAX_PAGES"),
+            ("max_clause_chars", "ACCORDS_MAX_CLAUSE_CHARS"),
+            ("max_inflated_mb", "ACCORDS_MAX_INFLATED_MB"),
             ("lock_timeout_s", "ACCORDS_LOCK_TIMEOUT"),
         ):
             if env.get(var):
@@ -65,3 +71,9 @@ class Settings(BaseModel):
     @property
     def max_bytes(self) -> int:
         return int(self.max_file_mb * 1024 * 1024)
+
+    def limits(self):  # type: ignore[no-untyped-def]
+        from ingest.limits import Limits
+
+        return Limits(max_bytes=self.max_bytes, max_pages=self.max_pages, max_clause_chars=self.max_clause_chars,
+                      max_inflated_bytes=int(self.max_inflated_mb * 1024 * 1024))

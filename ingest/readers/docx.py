@@ -15,6 +15,7 @@ from typing import Any
 
 from ingest.blocks import Block, Blocks, Hints
 from ingest.errors import IngestError
+from ingest.limits import check_zip_members
 
 _HEADING_STYLE = re.compile(r"^heading\s*([1-9])$", re.IGNORECASE)
 
@@ -61,6 +62,12 @@ def _open(data: bytes, path: Path) -> Any:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
     from lxml.etree import XMLSyntaxError
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_zip_members([(i.filename, i.compress_size, i.file_size) for i in archive.infolist()], path)
+    except (zipfile.BadZipFile, EOFError):
+        raise IngestError(path, "corrupt DOCX (damaged zip archive)") from None
 
     try:
         return docx.Document(io.BytesIO(data))

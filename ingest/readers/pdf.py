@@ -13,12 +13,14 @@ from typing import Any
 
 from ingest.blocks import Block, Blocks, Hints
 from ingest.errors import IngestError
+from ingest.limits import check_pages, check_pdf_streams
 from ingest.readers.pdf_lines import Line, page_lines
 from ingest.readers.pdf_paragraphs import paragraphs, remove_furniture
 
 
 def read_pdf(data: bytes, path: Path) -> list[Block]:
     _check_envelope(data, path)
+    check_pdf_streams(data, path)
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfminer.psparser import PSException
@@ -28,6 +30,7 @@ def read_pdf(data: bytes, path: Path) -> list[Block]:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             n_pages = len(pdf.pages)
+            check_pages(n_pages, path)
             for number, page in enumerate(pdf.pages, start=1):
                 lines.extend(page_lines(page, number))
                 page.close()  # frees the page's parsed objects; long PDFs otherwise hold them all
