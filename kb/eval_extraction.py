@@ -59,6 +59,7 @@ class Mistake(BaseModel):
 
 
 class ExtractionReport(BaseModel):
+    protocol: str = "held-out clauses"
     gold_files: list[str]
     documents: list[str]
     gold_clauses: int
@@ -76,7 +77,8 @@ class ExtractionReport(BaseModel):
     deadline_recall: float
     evidence_spans: int
     evidence_outside_clause: int
-    set_f1: dict[str, float] = Field(description="Micro F1 of actors, minerals and institutions per clause.")
+    set_f1: dict[str, float] = Field(description="Micro F1 of actors, minerals and institutions per clause "
+                                                 "(only those the gold annotates).")
     mistakes: list[Mistake]
 
     @property
@@ -129,7 +131,10 @@ def load_documents(corpus_dir: str | Path, doc_ids: set[str]) -> dict[str, Docum
 
 
 def evaluate_extraction(gold_path: Iterable[str | Path] | str | Path | None = None, corpus_dir: str | Path = "corpus",
-                        extractor: Extractor | None = None) -> ExtractionReport:
+                        extractor: Extractor | None = None, *, lodo: bool = True) -> ExtractionReport:
+    """Score the Extractor on the gold. The type model learns from annotated corpus clauses, so by
+    default each document is scored by a model that has forgotten that document's annotations
+    (leave-one-document-out); lodo=False scores the shipped model, which has seen them all."""
     from extract import Extractor
 
     files = gold_files(gold_path)
@@ -137,8 +142,16 @@ def evaluate_extraction(gold_path: Iterable[str | Path] | str | Path | None = No
     docs = load_documents(corpus_dir, {g.doc_id for g in gold})
     extractor = extractor or Extractor()
     order = sorted(docs)
-    analyses = dict(zip(order, extractor.analyse_many([docs[d] for d in order]), strict=True))
-    return score(gold, docs, analyses, [str(f) for f in files])
+    if lodo:
+        analyses = {}
+        for doc_id in order:
+            with extractor.holding_out(doc_id):
+                analyses[doc_id] = extractor.analyse_many([docs[doc_id]])[0]
+    else:
+        analyses = dict(zip(order, extractor.analyse_many([docs[d] for d in order]), strict=True))
+    report = score(gold, docs, analyses, [str(f) for f in files])
+    report.protocol = "leave-one-document-out" if lodo else "fitted (the model has seen these annotations)"
+    return report
 
 
 def match(gold: list[GoldClause], docs: dict[str, Document],
@@ -185,13 +198,13 @@ def score(gold: list[GoldClause], docs: dict[str, Document], analyses: dict[str,
         if g.deadline:
             deadlines[0] += 1
             deadlines[1] += any(_same_deadline(g.deadline, d.model_dump(mode="json")) for d in a.deadlines)
-        for key in sets:
+        for key, counts in sets.items():
             want, got = {x.lower() for x in getattr(g, key)}, {x.lower() for x in getattr(a, key)}
             if key == "actors" and g.modality == "recital":
                 continue  # who "commits" in a recital is not annotated consistently
-            sets[key][0] += len(want & got)
-            sets[key][1] += len(want)
-            sets[key][2] += len(got)
+            counts[0] += len(want & got)
+            counts[1] += len(want)
+            counts[2] += len(got)
     rows = [_row(t, tp[t], support[t], predicted[t]) for t in sorted(set(support) | set(predicted))]
     scored = [r for r in rows if r.support]
     micro = _f1(sum(tp.values()), sum(predicted.values()), sum(support.values()))
@@ -200,14 +213,14 @@ def score(gold: list[GoldClause], docs: dict[str, Document], analyses: dict[str,
         gold_files=files, documents=sorted(docs), gold_clauses=len(gold), matched=len(pairs), unmatched=unmatched,
         per_type=rows, macro_f1=round(sum(r.f1 for r in scored) / len(scored), 4) if scored else 0.0,
         micro_f1=round(micro, 4),
-        modality_accuracy=round(sum(confusion[m][m] for m in confusion if m in MODALITY_ORDER) / len(pairs), 4)
+        modality_accuracy=round(sum(row[m] for m, row in confusion.items() if m in MODALITY_ORDER) / len(pairs), 4)
         if pairs else 0.0,
         modality_confusion=confusion, amounts_gold=amounts[0],
         amount_recall=round(amounts[1] / amounts[0], 4) if amounts[0] else 1.0,
         amount_bound_accuracy=round(amounts[2] / amounts[1], 4) if amounts[1] else 1.0,
         deadlines_gold=deadlines[0], deadline_recall=round(deadlines[1] / deadlines[0], 4) if deadlines[0] else 1.0,
         evidence_spans=total, evidence_outside_clause=total - inside,
-        set_f1={k: round(_f1(v[0], v[2], v[1]), 4) for k, v in sets.items()}, mistakes=mistakes,
+        set_f1={k: round(_f1(v[0], v[2], v[1]), 4) for k, v in sets.items() if v[1]}, mistakes=mistakes,
     )
 
 
@@ -267,3 +280,41 @@ def evaluate_clauses(path: str | Path, extractor: Extractor | None = None) -> Ex
     order = sorted(docs)
     analyses = dict(zip(order, extractor.analyse_many([docs[d] for d in order]), strict=True))
     return score(gold, docs, analyses, [str(path)])
+
+
+def export_training(gold_path: Iterable[str | Path] | str | Path | None = None, corpus_dir: str | Path = "corpus") -> int:
+    """Write extract/data/annotated_clauses.jsonl (gold clauses with their types) and
+    extract/data/vectors.npz (their embeddings and the taxonomy's, so start-up embeds nothing).
+    Run explicitly after the gold changes: python -m kb.eval_extraction export"""
+    import numpy as np
+
+    from extract.encoder import get_encoder
+    from extract.learn import ANNOTATED, VECTORS, text_key
+    from extract.taxonomy import load_taxonomy
+
+    gold = load_gold(gold_files(gold_path))
+    docs = load_documents(corpus_dir, {g.doc_id for g in gold})
+    rows: dict[str, dict[str, Any]] = {}
+    for g in gold:
+        snippet = normalise(g.snippet)
+        clause = next((c for c in docs[g.doc_id].clauses if snippet in normalise(c.text)), None) if g.doc_id in docs else None
+        if clause is not None:
+            rows.setdefault(clause.clause_id, {"doc_id": g.doc_id, "clause_id": clause.clause_id, "kind": clause.kind,
+                                               "text": clause.text, "types": sorted(set(g.types))})
+    ANNOTATED.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows.values()), encoding="utf-8")
+    taxonomy = load_taxonomy(use_env=False)
+    texts = [t for spec in taxonomy.types.values() for t in [*spec.examples, spec.description] if t]
+    texts = list(dict.fromkeys(texts + taxonomy.background + [r["text"] for r in rows.values()]))
+    encoder = get_encoder()
+    np.savez_compressed(VECTORS, model=np.array(encoder.model_id.split(":")[0]),
+                        keys=np.array([text_key(t) for t in texts]), vectors=encoder.encode(texts).astype(np.float16))
+    return len(rows)
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] == ["export"]:
+        print(f"wrote {export_training()} annotated clauses")
+    else:
+        sys.exit("usage: python -m kb.eval_extraction export")

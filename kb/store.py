@@ -73,7 +73,14 @@ class Store:
 
     @classmethod
     def open(cls, path: Path) -> Store:
-        return cls(open_database(path))
+        """Open (and create or migrate) the database; processes starting together migrate one at a time."""
+        from filelock import FileLock
+
+        db = open_database(path)
+        if MIGRATIONS.pending(db):
+            with FileLock(str(path) + ".schema.lock"):
+                return cls(db)  # applies what another process has not applied meanwhile
+        return cls(db)
 
     # -- writing ----------------------------------------------------------------------------
     def fingerprint(self, doc_id: str) -> str | None:

@@ -1,0 +1,55 @@
+"""Country and organisation names in a phrase, normalised the way Document.parties spells them.
+
+Kept apart from ingest's own finder so the extractor does not depend on ingest internals.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+ALIASES = {
+    "united states of america": "United States", "united states": "United States", "u.s.": "United States",
+    "us": "United States", "usa": "United States", "america": "United States", "american": "United States",
+    "australian": "Australia", "japanese": "Japan", "malaysian": "Malaysia", "thai": "Thailand",
+    "kingdom of thailand": "Thailand", "republic of korea": "South Korea", "south korea": "South Korea",
+    "korea": "South Korea", "kingdom of saudi arabia": "Saudi Arabia", "saudi": "Saudi Arabia",
+    "democratic republic of the congo": "DR Congo", "drc": "DR Congo", "russian federation": "Russia",
+    "united kingdom": "United Kingdom", "uk": "United Kingdom", "european union": "European Union",
+    "eu": "European Union", "people's republic of china": "China", "chinese": "China",
+    "republic of indonesia": "Indonesia", "republic of kazakhstan": "Kazakhstan",
+    "republic of uzbekistan": "Uzbekistan", "ukrainian": "Ukraine", "g7": "G7", "quad": "Quad",
+}
+# Groups that sign as one ("We, the Leaders of the G7 ..."): collective subjects mean the group.
+GROUPS = frozenset({"G7", "G20", "Quad", "ASEAN", "APEC", "Minerals Security Partnership"})
+# Upper-case only: "US" is a country, "us" is a pronoun.
+_CASED = {"us", "uk", "eu", "drc", "usa", "g7"}
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
+    import pycountry
+
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        name = getattr(country, "common_name", None) or country.name
+        if "," not in name and "(" not in name:
+            names[name.lower()] = name
+    names.update({k: v for k, v in ALIASES.items() if k not in _CASED})
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    folded = re.compile(rf"(?<![\w.])(?:{alternatives})(?![\w])", re.IGNORECASE)
+    cased = re.compile(r"(?<![\w.])(?:US|U\.S\.|UK|EU|DRC|USA|G7)(?![\w])")
+    return folded, cased, names
+
+
+def countries_in(text: str) -> list[str]:
+    """Normalised names in order of first mention, each once."""
+    if not text.strip():
+        return []
+    folded, cased, names = _patterns()
+    hits = [(m.start(), names[re.sub(r"\s+", " ", m.group(0).lower())]) for m in folded.finditer(text)]
+    hits += [(m.start(), ALIASES[m.group(0).lower()]) for m in cased.finditer(text)]
+    out: list[str] = []
+    for _, name in sorted(hits):
+        if name not in out:
+            out.append(name)
+    return out

@@ -1,0 +1,165 @@
+"""Deadlines in clause text: "within six months" -> 180 days, "within 180 days of signature",
+"no later than 31 March 2026", "by the end of 2027" -> 2027-12-31.
+
+Relative deadlines count months as 30 days and years as 365 (the corpus convention); when the
+deadline runs from the document's own date (or names no start) and that date is known, the
+absolute date is added by calendar arithmetic. Pure functions over a string.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
+_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "eighteen": 18, "twenty": 20,
+    "twenty-four": 24, "thirty": 30, "forty-five": 45, "sixty": 60, "ninety": 90, "hundred": 100,
+}
+_ORDINALS = {
+    "tenth": 10, "fifteenth": 15, "twentieth": 20, "thirtieth": 30, "sixtieth": 60, "ninetieth": 90,
+    "fourteenth": 14, "seventh": 7, "fifth": 5,
+}
+_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+_MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
+_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_NUM = rf"(?P<n>\d+|{'|'.join(sorted(_WORDS, key=len, reverse=True))})"
+_UNIT = r"(?:calendar\s+|business\s+|working\s+)?(?P<unit>day|week|month|year)s?"
+_RELATIVE = re.compile(
+    rf"\b(?P<trigger>within(?:\s+the)?|(?:in|over|during)\s+the\s+(?:next|coming|first)|for\s+the\s+first|"
+    rf"no\s+later\s+than|not\s+later\s+than|not\s+more\s+than|(?:a|the)\s+(?:\w+\s+)?(?:period|window)\s+of)"
+    rf"\s+(?:a\s+period\s+of\s+)?{_NUM}(?:\s*\(\d+\))?[\s-]+{_UNIT}\b",
+    re.IGNORECASE,
+)
+# "shall enter into force 60 days after ...", "take effect 180 days following ...": counted from an event.
+_AFTER = re.compile(rf"\b{_NUM}(?:\s*\(\d+\))?[\s-]+{_UNIT}\s+(?=(?:after|following|from)\b)", re.IGNORECASE)
+_ORDINAL_DAY = re.compile(
+    rf"\b(?:on|by)\s+the\s+(?P<ord>{'|'.join(_ORDINALS)}|\d+(?:st|nd|rd|th))\s+day\s+(?:after|following|from)\b",
+    re.IGNORECASE,
+)
+_DATE = (
+    rf"(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m1>{_MONTH_RE})\.?,?\s+(?P<y1>\d{{4}})"
+    rf"|(?P<m2>{_MONTH_RE})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>\d{{4}})"
+    rf"|(?P<iso>\d{{4}}-\d{{2}}-\d{{2}})"
+    rf"|(?:the\s+)?(?:end|close)\s+of\s+(?:(?P<m3>{_MONTH_RE})\s+)?(?:the\s+year\s+)?(?P<y3>\d{{4}})"
+    rf"|(?:end|year-end)[\s-](?P<y4>\d{{4}})"
+    rf"|(?:the\s+)?(?:middle\s+of|mid-?)\s*(?P<y5>\d{{4}})"
+    rf"|(?:the\s+)?(?P<half>first|second)\s+half\s+of\s+(?P<y6>\d{{4}})"
+    rf"|(?:the\s+)?(?P<q>first|second|third|fourth)\s+quarter\s+of\s+(?P<y7>\d{{4}})|Q(?P<qn>[1-4])\s+(?P<y8>\d{{4}})"
+    rf"|(?P<m9>{_MONTH_RE})\s+(?P<y9>\d{{4}})"
+    rf"|(?P<y10>(?:19|20)\d{{2}})\b"
+)
+_ABSOLUTE = re.compile(
+    rf"\b(?P<trigger>no\s+later\s+than|not\s+later\s+than|by\s+no\s+later\s+than|on\s+or\s+before|prior\s+to|"
+    rf"before|by|until|due\s+by|deadline\s+of)\s+(?:{_DATE})",
+    re.IGNORECASE,
+)
+# What a relative deadline runs from: the document itself, or some later event (a request, a notice).
+_FROM_DOCUMENT = re.compile(
+    r"^\s*(?:of|from|after|following)\s+(?:the\s+)?(?:date\s+of\s+(?:this|the|its|signature|signing|entry)[\w\s]{0,30}?"
+    r"(?=[,.;]|\s+(?:each|the|a|to|and)\b|$)|signature|signing|entry\s+into\s+force|(?:this|the)\s+"
+    r"(?:framework|agreement|memorandum|mou|arrangement|statement|plan)\b)",
+    re.IGNORECASE,
+)
+_FROM_EVENT = re.compile(r"^\s*(?:of|from|after|following|upon|once)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class DeadlineHit:
+    start: int
+    end: int
+    text: str
+    days: int | None
+    date: dt.date | None
+
+    def as_dict(self) -> dict[str, object]:
+        return {"text": self.text, "days": self.days, "date": self.date.isoformat() if self.date else None}
+
+
+def find_deadlines(text: str, doc_date: dt.date | None = None) -> list[DeadlineHit]:
+    """Every deadline in the text, in order; dates resolved against doc_date when it is known."""
+    hits: list[DeadlineHit] = []
+    for match in _RELATIVE.finditer(text):
+        n = _count(match.group("n"))
+        unit = match.group("unit").lower()
+        end = match.end()
+        anchored = _FROM_DOCUMENT.match(text[end:])
+        if anchored:
+            end += anchored.end()
+        elif _FROM_EVENT.match(text[end:]):
+            hits.append(DeadlineHit(match.start(), end, text[match.start():end], n * UNIT_DAYS[unit], None))
+            continue
+        date = _add(doc_date, n, unit) if doc_date else None
+        hits.append(DeadlineHit(match.start(), end, text[match.start():end].rstrip(), n * UNIT_DAYS[unit], date))
+    for match in _AFTER.finditer(text):
+        if any(h.start <= match.start() < h.end for h in hits):
+            continue
+        n, unit = _count(match.group("n")), match.group("unit").lower()
+        end = match.end()
+        anchored = _FROM_DOCUMENT.match(text[end:])
+        date = _add(doc_date, n, unit) if anchored and doc_date else None
+        end += anchored.end() if anchored else 0
+        hits.append(DeadlineHit(match.start(), end, text[match.start():end].rstrip(), n * UNIT_DAYS[unit], date))
+    for match in _ORDINAL_DAY.finditer(text):
+        raw = match.group("ord").lower()
+        days = _ORDINALS.get(raw) or int(re.sub(r"\D", "", raw))
+        hits.append(DeadlineHit(match.start(), match.end(), match.group(0), days, None))
+    for match in _ABSOLUTE.finditer(text):
+        if any(h.start <= match.start() < h.end for h in hits):
+            continue
+        date = _resolve_date(match)
+        if date is None:
+            continue
+        days = (date - doc_date).days if doc_date else None
+        hits.append(DeadlineHit(match.start(), match.end(), match.group(0), days, date))
+    return sorted(hits, key=lambda h: h.start)
+
+
+def _count(raw: str) -> int:
+    raw = raw.lower()
+    return int(raw) if raw.isdigit() else _WORDS[raw]
+
+
+def _add(start: dt.date, n: int, unit: str) -> dt.date:
+    if unit in {"day", "week"}:
+        return start + dt.timedelta(days=n * UNIT_DAYS[unit])
+    months = n * (12 if unit == "year" else 1)
+    year, month = divmod(start.month - 1 + months, 12)
+    year += start.year
+    day = min(start.day, calendar.monthrange(year, month + 1)[1])
+    return dt.date(year, month + 1, day)
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _resolve_date(m: re.Match[str]) -> dt.date | None:
+    g = {k: v for k, v in m.groupdict().items() if v}
+    try:
+        if "y1" in g:
+            return dt.date(int(g["y1"]), _MONTHS[g["m1"].lower()], int(g["d1"]))
+        if "y2" in g:
+            return dt.date(int(g["y2"]), _MONTHS[g["m2"].lower()], int(g["d2"]))
+        if "iso" in g:
+            return dt.date.fromisoformat(g["iso"])
+        if "y3" in g:
+            return _month_end(int(g["y3"]), _MONTHS[g["m3"].lower()] if "m3" in g else 12)
+        if "y4" in g:
+            return dt.date(int(g["y4"]), 12, 31)
+        if "y5" in g:
+            return dt.date(int(g["y5"]), 6, 30)
+        if "y6" in g:
+            return _month_end(int(g["y6"]), 6 if g["half"].lower() == "first" else 12)
+        if "y7" in g or "y8" in g:
+            q = int(g["qn"]) if "qn" in g else ["first", "second", "third", "fourth"].index(g["q"].lower()) + 1
+            return _month_end(int(g.get("y7") or g["y8"]), 3 * q)
+        if "y9" in g:
+            return _month_end(int(g["y9"]), _MONTHS[g["m9"].lower()])
+        if "y10" in g:
+            return dt.date(int(g["y10"]), 12, 31)
+    except ValueError:
+        return None
+    return None

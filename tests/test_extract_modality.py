@@ -1,0 +1,80 @@
+"""Legal force through the dependency parse: shall binds, negation keeps the force, recitals,
+narrative and reported speech are recitals, list items take the force of their lead-in."""
+from __future__ import annotations
+
+import pytest
+import spacy
+from extract_fixtures import extractor_fixture, make_document, parsed_fixture  # noqa: F401  (pytest fixtures)
+
+
+def force(nlp, text: str, **context: object) -> str | None:  # type: ignore[no-untyped-def]
+    doc = nlp.make_doc(text)
+    doc._.accords_context = context
+    return nlp(doc)._.accords_modality
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Each Party shall maintain a strategic reserve of rare earth oxides.", "binding"),
+    ("The Parties must notify each other of any disruption.", "binding"),
+    ("The Participants will jointly identify projects of interest.", "commitment"),
+    ("The Participants commit to investing in minerals recycling technology.", "commitment"),
+    ("The Participants are taking measures to expedite permits for mining.", "commitment"),
+    ("Permitting: The Participants are taking measures to expedite permits for mining.", "commitment"),
+    ("The Participants have decided to convene an investment ministerial.", "commitment"),
+    ("The Participants intend to share information on best practices.", "intent"),
+    ("The Sides plan to set up a joint working group.", "intent"),
+    ("The purpose of this MOU is to strengthen cooperation between the Participants.", "intent"),
+    ("The Parties shall endeavour to coordinate their strategic stocks.", "aspiration"),
+    ("We will explore pooling information on national stockpiles.", "aspiration"),
+    ("Mechanisms of cooperation under this MOU may include:", "aspiration"),
+    ('"Fund" means the United States-Ukraine Reconstruction Investment Fund.', "recital"),
+])
+def test_force_of_the_governing_verb(parsed, text: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    assert force(parsed, text, kind="provision") == expected
+
+
+def test_negation_keeps_the_force(parsed) -> None:  # type: ignore[no-untyped-def]
+    assert force(parsed, "Malaysia shall not impose bans or quotas on exports of critical minerals.") == "binding"
+    assert force(parsed, "Neither Party shall adopt any export duty on lithium.") == "binding"
+
+
+@pytest.mark.parametrize("kind", ["recital", "preamble", "title", "signature", "narrative"])
+def test_non_operative_kinds_are_recitals(parsed, kind: str) -> None:  # type: ignore[no-untyped-def]
+    assert force(parsed, "The Participants shall establish a response group.", kind=kind) == "recital"
+
+
+def test_recital_openers_are_recitals_whatever_the_segmenter_said(parsed) -> None:  # type: ignore[no-untyped-def]
+    assert force(parsed, "Whereas the Participants intend to support a reliable supply of critical minerals;",
+                 kind="provision") == "recital"
+    assert force(parsed, "RECOGNIZING the importance of secure supply chains;", kind="provision") == "recital"
+
+
+def test_reported_speech_is_a_recital(parsed) -> None:  # type: ignore[no-untyped-def]
+    assert force(parsed, "The Prime Minister said Australia will provide $1 billion to the projects.") == "recital"
+    assert force(parsed, "Australia will provide $1 billion to the projects, the Minister said.") == "recital"
+
+
+def test_press_release_reports_commitments_it_does_not_make(parsed) -> None:  # type: ignore[no-untyped-def]
+    text = "The Government will provide up to A$185 million in concessional loans."
+    assert force(parsed, text, kind="provision", doc_type="press_release") == "recital"
+    assert force(parsed, text, kind="provision", doc_type="framework") == "commitment"
+
+
+def test_modality_on_a_blank_pipeline_reads_the_words() -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("accords_modality")
+    assert nlp("Malaysia shall not impose export quotas.")._.accords_modality == "binding"
+    assert nlp("The Parties shall endeavour to cooperate.")._.accords_modality == "aspiration"
+    assert nlp("The Sides intend to share data.")._.accords_modality == "intent"
+
+
+def test_list_items_take_the_force_and_actors_of_their_lead_in(extractor) -> None:  # type: ignore[no-untyped-def]
+    doc = make_document(["Mechanisms of cooperation under this MOU may include:",
+                         "workshops, seminars and joint geoscience activities;"],
+                        parties=("United States", "Thailand"), doc_type="memorandum")
+    doc.clauses[1].clause_id = doc.clauses[0].clause_id + ".a"  # a sub-item of the lead-in
+    lead, item = extractor.analyse_many([doc])[0]
+    assert (lead.modality, item.modality) == ("aspiration", "aspiration")
+    assert item.actors == ["United States", "Thailand"]
+    assert "geological_mapping" in item.types
+    assert all(c.modality == "aspiration" for c in item.commitments)
