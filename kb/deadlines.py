@@ -44,6 +44,8 @@ _EVENT_AFTER = re.compile(
     r"receives?\b|requests?\b)",
     re.IGNORECASE,
 )
+# "a priority window of three months", "for a period of 90 days": a length of time, not a date to meet.
+_DURATION = re.compile(r"\b(window|period|term|duration|span)\s+of\b", re.IGNORECASE)
 _EVENT_WORDS = re.compile(r"\b(entry\s+into\s+force|enters\s+into\s+force|request|notice|notification|receipt)\b",
                           re.IGNORECASE)
 
@@ -70,8 +72,8 @@ class DeadlineRow(BaseModel):
     doc_type: str = ""
 
 
-def resolve_deadline(deadline: Deadline, doc_date: dt.date | None, following: str = "") -> tuple[dt.date | None,
-                                                                                                 Basis]:
+def resolve_deadline(deadline: Deadline, doc_date: dt.date | None, following: str = "",
+                     preceding: str = "") -> tuple[dt.date | None, Basis]:
     """The calendar date a deadline falls on, and how it was found.
 
     `following` is the clause text right after the deadline's words; "within 30 days after this
@@ -87,7 +89,7 @@ def resolve_deadline(deadline: Deadline, doc_date: dt.date | None, following: st
         return None, "not_computable"
     if unit.group("business"):
         return None, "business_days"
-    if _EVENT_AFTER.match(following) or _EVENT_WORDS.search(deadline.text):
+    if _EVENT_AFTER.match(following) or _EVENT_WORDS.search(deadline.text) or _DURATION.search(preceding[-25:] + " " + deadline.text):
         return None, "from_event"
     if doc_date is None:
         return None, "undated_document"
@@ -160,7 +162,9 @@ def _row(c: Commitment, summary, clause: dict, as_of: dt.date) -> DeadlineRow:  
     assert c.deadline is not None
     clause_text = clause.get("text", c.text)
     following = _after(clause_text, c.deadline.text)
-    date, basis = resolve_deadline(c.deadline, summary.date, following)
+    at = clause_text.find(c.deadline.text)
+    preceding = clause_text[max(0, at - 40) : at] if at >= 0 else ""
+    date, basis = resolve_deadline(c.deadline, summary.date, following, preceding)
     return DeadlineRow(
         doc_id=summary.doc_id, clause_id=c.clause_id, type=c.type, text=sentence_with(clause_text, c.deadline.text),
         date=date, days=c.deadline.days, status=status_of(date, as_of), deadline_text=c.deadline.text, basis=basis,

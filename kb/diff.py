@@ -93,7 +93,11 @@ class DiffReport(BaseModel):
 
 
 def diff_documents(kb: KnowledgeBase, old_id: str, new_id: str) -> DiffReport:
+    from kb.errors import UsageProblem
+
     old, new = kb.document(old_id), kb.document(new_id)
+    if old_id == new_id:
+        raise UsageProblem(f"both versions are {old_id!r}; name two different documents")
     pairs = align(old, new, _vectors(kb, old, new))
     old_commitments = _by_clause(kb.commitments(old_id))
     new_commitments = _by_clause(kb.commitments(new_id))

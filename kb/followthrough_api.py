@@ -25,6 +25,7 @@ from kb.claims import ClaimsReport, check_claims
 from kb.deadlines import INSTRUMENT_TYPES, DeadlineRow, list_deadlines
 from kb.diff import DiffReport, diff_documents
 from kb.errors import UnknownDocument, UsageProblem
+from kb.http import _errors
 
 if TYPE_CHECKING:
     from kb.api import KnowledgeBase
@@ -82,7 +83,7 @@ async def _run(request: Request, kb: KnowledgeBase, view: Callable[..., T], *arg
 KB = Annotated[Any, Depends(knowledge_base)]
 
 
-@router.get("/deadlines")
+@router.get("/deadlines", responses=_errors())
 async def deadlines(
     request: Request, kb: KB,
     before: Annotated[dt.date | None, Query(description="Only deadlines before this date.")] = None,
@@ -99,7 +100,7 @@ async def deadlines(
     return await _run(request, kb, deadlines_view, before, after, party, as_of, doc_type, status, signed)
 
 
-@router.get("/claims/{doc_id}")
+@router.get("/claims/{doc_id}", responses=_errors(404))
 async def claims(
     request: Request, kb: KB,
     doc_id: Annotated[str, PathParam(pattern=DOC_ID_PATTERN, description="A fact sheet or press release.")],
@@ -111,7 +112,7 @@ async def claims(
     return await _run(request, kb, claims_view, doc_id, against)
 
 
-@router.get("/diff")
+@router.get("/diff", responses=_errors(404))
 async def diff(request: Request, kb: KB, old: DocIdQuery, new: DocIdQuery) -> DiffReport:
     """What changed between two versions of an instrument, clause by clause and word by word."""
     return await _run(request, kb, diff_view, old, new)

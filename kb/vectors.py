@@ -111,6 +111,7 @@ class VectorIndex:
     def vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
         import numpy as np
 
+        ids = list(dict.fromkeys(ids))
         if not ids:
             return {}
         got = self.collection.get(ids=ids, include=["embeddings"])

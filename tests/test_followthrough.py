@@ -89,9 +89,10 @@ def test_status_turns_past_the_day_after_the_deadline(corpus_kb) -> None:  # typ
 def test_undated_copy_lists_its_deadlines_as_unresolved(corpus_kb) -> None:  # type: ignore[no-untyped-def]
     assert corpus_kb.document("us-australia-framework-undated").date is None
     rows = _rows(corpus_kb, "us-australia-framework-undated")
-    assert {r.clause_id.split("/")[1] for r in rows} == {"s1.2.b", "s1.2.d"}
-    assert all(r.status == "unresolved" and r.date is None and r.basis == "undated_document" for r in rows)
-    assert {r.days for r in rows} == {180}
+    relative = [r for r in rows if r.basis == "undated_document"]
+    assert {"s1.2.b", "s1.2.d"} <= {r.clause_id.split("/")[1] for r in relative}
+    assert all(r.status == "unresolved" and r.date is None for r in rows)
+    assert {r.days for r in relative if r.clause_id.endswith(("s1.2.b", "s1.2.d"))} == {180}
     # No date to compare, so a date window keeps them, after every dated row.
     window = list_deadlines(corpus_kb, before=dt.date(2026, 1, 1), as_of=AS_OF)
     assert all(r.date is None or r.date < dt.date(2026, 1, 1) for r in window)
@@ -102,8 +103,9 @@ def test_undated_copy_lists_its_deadlines_as_unresolved(corpus_kb) -> None:  # t
 
 def test_deadline_running_from_entry_into_force_is_not_guessed(corpus_kb) -> None:  # type: ignore[no-untyped-def]
     rows = _rows(corpus_kb, "us-drc-strategic-partnership")
-    assert rows and all(r.status == "unresolved" and r.basis == "from_event" for r in rows)
-    assert "enters into force" in rows[0].text
+    assert rows and all(r.status == "unresolved" and r.basis == "from_event" for r in rows), rows
+    assert any("enters into force" in r.text for r in rows)
+    assert any("window of three months" in r.text for r in rows)  # a duration from an event, not a due date
 
 
 def test_deadline_filters_and_order(corpus_kb) -> None:  # type: ignore[no-untyped-def]

@@ -319,7 +319,7 @@ def test_right_key_opens_the_api(keyed: TestClient) -> None:
 def test_openapi_comes_from_the_models(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     assert set(schema["paths"]) == {"/health", "/documents", "/documents/{doc_id}", "/commitments", "/search",
-                                    "/compare", "/context"}
+                                    "/compare", "/context", "/deadlines", "/claims/{doc_id}", "/diff"}
     search = schema["paths"]["/search"]["post"]
     assert search["responses"]["422"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorResponse")
     request = schema["components"]["schemas"]["SearchRequest"]["properties"]["k"]

@@ -18,7 +18,8 @@ from mcp.shared.exceptions import MCPError
 from tests.conftest import ROOT
 from tests.test_http import DOCS, UNTRUSTED, demo_home
 
-TOOLS = {"search_agreements", "get_document", "list_commitments", "compare_agreements", "get_context"}
+TOOLS = {"search_agreements", "get_document", "list_commitments", "compare_agreements", "get_context",
+         "list_deadlines", "check_claims", "diff_versions"}
 CALLS: dict[str, tuple[str, dict[str, Any]]] = {
     "search": ("search_agreements", {"query": "refrain from banning exports of rare earths", "k": 3}),
     "document": ("get_document", {"doc_id": "us-kazakhstan-minerals-mou"}),
@@ -26,6 +27,10 @@ CALLS: dict[str, tuple[str, dict[str, Any]]] = {
     "compare": ("compare_agreements", {"doc_ids": ["us-thailand-mou", "us-kazakhstan-minerals-mou"]}),
     "context": ("get_context", {"question": "Who gets the first chance to invest in assets put up for sale?",
                                 "max_tokens": 500}),
+    "deadlines": ("list_deadlines", {"as_of": "2025-12-01", "signed": True}),
+    "diff": ("diff_versions", {"old_id": "us-thailand-mou", "new_id": "us-kazakhstan-minerals-mou"}),
+    "diff_same": ("diff_versions", {"old_id": "us-thailand-mou", "new_id": "us-thailand-mou"}),
+    "claims_unknown": ("check_claims", {"doc_id": "us-atlantis-fact-sheet"}),
     "unknown": ("get_document", {"doc_id": "us-atlantis-mou"}),
     "bad_k": ("search_agreements", {"query": "gallium", "k": 0}),
     "bad_id": ("get_document", {"doc_id": "../../etc/passwd"}),
@@ -82,6 +87,16 @@ def test_every_tool_has_json_schema_input_and_output(transcript: dict[str, Any])
     k = tools["search_agreements"].input_schema["properties"]["k"]
     assert (k["minimum"], k["maximum"]) == (1, 100)
     assert tools["get_document"].input_schema["required"] == ["doc_id"]
+
+
+def test_follow_through_tools(transcript: dict[str, Any]) -> None:
+    deadlines = structured(transcript, "deadlines")
+    rows = deadlines["deadlines"] if isinstance(deadlines, dict) and "deadlines" in deadlines else deadlines
+    assert isinstance(rows, list)
+    diff = structured(transcript, "diff")
+    assert diff["old_id"] == "us-thailand-mou" and diff["new_id"] == "us-kazakhstan-minerals-mou"
+    assert transcript["diff_same"].is_error and "two different documents" in transcript["diff_same"].content[0].text
+    assert transcript["claims_unknown"].is_error
 
 
 def test_search_agreements_returns_cited_clauses(transcript: dict[str, Any]) -> None:
