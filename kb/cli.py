@@ -27,7 +27,6 @@ COMMAND_MODULES: tuple[str, ...] = (
     "kb.commands.commitments",
     "kb.commands.followthrough",
     "kb.commands.extraction",
-    "kb.commands.eval_search",
     "kb.commands.compare",
     "kb.commands.serve",
 )
