@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 RRF_K = 60
 
@@ -16,3 +16,17 @@ def reciprocal_rank(rankings: Sequence[Sequence[str]], weights: Sequence[float] 
         for position, item in enumerate(ranking, start=1):
             fused[item] += weight / (k + position)
     return sorted(fused.items(), key=lambda pair: (-pair[1], pair[0]))
+
+
+def reweight(scored: Sequence[tuple[str, float]], factors: Mapping[str, float],
+             default: float = 1.0) -> list[tuple[str, float]]:
+    """Scale each score by its id's factor (a prior in (0, 1]) and re-sort, best first; ties keep their order.
+
+    A negative score (a cosine below zero) is divided instead, so a smaller factor always ranks lower.
+    """
+    scaled = [(item, _scale(score, factors.get(item, default))) for item, score in scored]
+    return sorted(scaled, key=lambda pair: -pair[1])
+
+
+def _scale(score: float, factor: float) -> float:
+    return score * factor if score >= 0 else score / factor

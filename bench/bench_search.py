@@ -1,0 +1,249 @@
+"""Ingest and search performance on synthetic agreement clauses; prints one table per size.
+
+    python bench/bench_search.py --sizes 10000 100000
+
+For each size, in a fresh process: the bare embedding model's throughput on a sample of the
+same texts (interleaved with the ingest batches, so both see the same machine load), the knowledge base
+ingest of synthetic Documents (SQLite + embeddings + Chroma; extraction is measured apart on a
+sample and reported as its share), peak RSS during that ingest, a re-ingest of the unchanged
+files through the ordinary `kb.ingest(paths)`, and warm search latency including the query
+embedding, next to a bare Chroma query of the same vector.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any, Self
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.synthetic import synthetic_documents, synthetic_queries
+
+BARE_SAMPLE = 5000  # texts timed through the bare model, before and after the ingest
+EXTRACT_SAMPLE = 1000  # clauses timed through the spaCy extraction
+N_QUERIES = 200
+BATCH_DOCS = 16  # documents per store batch, as KnowledgeBase.ingest does
+
+
+class PeakRss:
+    """Samples this process's resident memory every 50 ms while active."""
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        page = os.sysconf("SC_PAGE_SIZE")
+        while not self._stop.is_set():
+            with open("/proc/self/statm") as f:
+                self.peak = max(self.peak, int(f.read().split()[1]) * page)
+            time.sleep(0.05)
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+class StageTimer:
+    """Wraps methods of live objects to add up the time spent in each (bench instrumentation only)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    def wrap(self, obj: Any, method: str, stage: str) -> None:
+        inner = getattr(obj, method)
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - start
+
+        setattr(obj, method, timed)
+
+
+def bare_throughput(encoder: Any, texts: list[str]) -> float:
+    """Texts per second through the sentence-transformers model itself: no cache, no hashing."""
+    start = time.perf_counter()
+    encoder._model.encode(texts, batch_size=encoder.batch_size, normalize_embeddings=True, convert_to_numpy=True,
+                          show_progress_bar=False)
+    return len(texts) / (time.perf_counter() - start)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def run_one(n: int, workdir: Path) -> dict[str, Any]:
+    from extract.encoder import get_encoder
+    from kb.api import KnowledgeBase
+    from kb.models import SearchFilters
+    from kb.settings import Settings
+    from kb.store import embedding_text
+
+    out: dict[str, Any] = {"clauses": n, "load_before": os.getloadavg()[0]}
+    docs = list(synthetic_documents(n, workdir / "files"))
+    texts = [embedding_text(d.title, c.heading, c.text) for d in docs for c in d.clauses]
+    out["docs"] = len(docs)
+    out["mean_chars"] = round(statistics.mean(len(t) for t in texts))
+
+    settings = Settings.resolve(workdir / "kb")
+    encoder = get_encoder(settings.embed_model, settings.embed_backend)
+    encoder._model.encode(["warm up the model"] * 64)
+
+    kb = KnowledgeBase(settings)
+    _ = kb.index, kb.store  # open Chroma and SQLite before the clock starts, as a long-running process has them
+    timer = StageTimer()
+    timer.wrap(kb.encoder, "encode", "embed")
+    timer.wrap(kb.store, "save", "sqlite")
+    timer.wrap(kb.index, "upsert", "chroma")
+    timer.wrap(kb.index, "delete_docs", "chroma")
+    kb.extract_many = lambda batch: [[] for _ in batch]  # type: ignore[method-assign]  # timed apart below
+    # The bare model runs on a slice of each batch's own texts right after the batch, so both
+    # see the same machine load (other processes share these cores).
+    fraction = min(1.0, BARE_SAMPLE / n)
+    rng = random.Random(3)
+    bare_texts, bare_s, ingest_s = 0, 0.0, 0.0
+    with PeakRss() as rss:
+        for i in range(0, len(docs), BATCH_DOCS):
+            batch = docs[i : i + BATCH_DOCS]
+            start = time.perf_counter()
+            kb._store_batch([(Path(d.source), d, "added") for d in batch])
+            ingest_s += time.perf_counter() - start
+            batch_texts = [embedding_text(d.title, c.heading, c.text) for d in batch for c in d.clauses]
+            sample = rng.sample(batch_texts, max(1, round(len(batch_texts) * fraction)))
+            start = time.perf_counter()
+            bare_throughput(encoder, sample)
+            bare_s += time.perf_counter() - start
+            bare_texts += len(sample)
+    bare = bare_texts / bare_s
+    out.update(ingest_s=ingest_s, ingest_rate=n / ingest_s, bare_rate=bare, bare_texts=bare_texts,
+               ratio=(n / ingest_s) / bare, peak_rss_mb=rss.peak / 2**20, stages=dict(timer.seconds),
+               vectors=kb.index.count())
+
+    # Extraction (spaCy + the type classifier) on a sample, projected to the whole corpus.
+    try:
+        extractor = KnowledgeBase(settings).extractor
+        few, count = [], 0
+        for d in docs:
+            few.append(d)
+            count += len(d.clauses)
+            if count >= EXTRACT_SAMPLE:
+                break
+        extractor.extract_many(few[:1])  # load pipes
+        start = time.perf_counter()
+        extractor.extract_many(few)
+        rate = count / (time.perf_counter() - start)
+        out["extract_rate"] = rate
+        out["extract_share"] = (n / rate) / (n / rate + ingest_s)
+    except ImportError as exc:
+        out["extract_rate"] = None
+        out["extract_note"] = f"extraction not installed ({exc})"
+
+    # Re-ingest the unchanged files through the ordinary path.
+    start = time.perf_counter()
+    report = kb.ingest([workdir / "files"])
+    out["reingest_s"] = time.perf_counter() - start
+    out["reingest_unchanged"] = sum(1 for i in report.ingested if i.status == "unchanged")
+    out["reingest_share"] = out["reingest_s"] / ingest_s
+
+    # Warm search latency: each query once (no embedding cache hits), after a warm-up.
+    queries = synthetic_queries(N_QUERIES + 20)
+    for q in queries[:20]:
+        kb.search(q, k=10)
+    measured = queries[20:]
+    out["search"] = {}
+    types = SearchFilters(doc_types=["agreement", "memorandum"])
+    for label, mode, filters in (("hybrid", "hybrid", None), ("dense", "dense", None), ("lexical", "lexical", None),
+                                 ("hybrid+filter", "hybrid", types)):
+        times = []
+        for q in measured:
+            kb.searcher.encoder._cache.clear()  # every query pays for its embedding
+            start = time.perf_counter()
+            kb.search(q, k=10, mode=mode, filters=filters)  # type: ignore[arg-type]
+            times.append((time.perf_counter() - start) * 1000)
+        out["search"][label] = {"p50": percentile(times, 0.5), "p95": percentile(times, 0.95)}
+    vectors = kb.encoder.encode(measured)
+    bare_ms = []
+    for v in vectors:
+        start = time.perf_counter()
+        kb.index.collection.query(query_embeddings=[v], n_results=10, include=["distances"])
+        bare_ms.append((time.perf_counter() - start) * 1000)
+    out["bare_chroma"] = {"p50": percentile(bare_ms, 0.5), "p95": percentile(bare_ms, 0.95)}
+    embed_ms = []
+    for q in measured[:50]:
+        start = time.perf_counter()
+        encoder._model.encode([q], normalize_embeddings=True, show_progress_bar=False)
+        embed_ms.append((time.perf_counter() - start) * 1000)
+    out["query_embed_p50"] = percentile(embed_ms, 0.5)
+    out["load_after"] = os.getloadavg()[0]
+    return out
+
+
+def render(r: dict[str, Any]) -> str:
+    s = r["search"]
+    stages = ", ".join(f"{k} {v:.1f} s" for k, v in sorted(r["stages"].items()))
+    rows = [
+        ("clauses (documents)", f"{r['clauses']:,} ({r['docs']:,}), mean {r['mean_chars']} chars embedded"),
+        ("bare model, texts/s", f"{r['bare_rate']:.1f} (on {r['bare_texts']:,} of the same texts, interleaved)"),
+        ("kb ingest, clauses/s", f"{r['ingest_rate']:.1f} ({r['ingest_s']:.1f} s; {stages})"),
+        ("ingest / bare model", f"{r['ratio']:.2f}   (target >= 0.80)"),
+        ("extraction, clauses/s", (f"{r['extract_rate']:.1f}; would be {100 * r['extract_share']:.0f}% of a full "
+                                   "ingest's time") if r.get("extract_rate") else r.get("extract_note", "-")),
+        ("re-ingest unchanged", (f"{r['reingest_s']:.2f} s = {100 * r['reingest_share']:.1f}% of the first "
+                                 f"({r['reingest_unchanged']:,} files unchanged; target <= 5%)")),
+        ("peak RSS during ingest", f"{r['peak_rss_mb']:,.0f} MB"),
+        ("search hybrid p50 / p95", f"{s['hybrid']['p50']:.1f} / {s['hybrid']['p95']:.1f} ms (target p95 <= 100)"),
+        ("search dense p50 / p95", f"{s['dense']['p50']:.1f} / {s['dense']['p95']:.1f} ms"),
+        ("search lexical p50 / p95", f"{s['lexical']['p50']:.1f} / {s['lexical']['p95']:.1f} ms"),
+        ("hybrid + doc-type filter", f"{s['hybrid+filter']['p50']:.1f} / {s['hybrid+filter']['p95']:.1f} ms"),
+        ("bare Chroma query p50 / p95", (f"{r['bare_chroma']['p50']:.2f} / {r['bare_chroma']['p95']:.2f} ms; "
+                                         f"hybrid p50 = {s['hybrid']['p50'] / r['bare_chroma']['p50']:.1f}x bare")),
+        ("query embedding p50", f"{r['query_embed_p50']:.1f} ms"),
+        ("load average (1 min)", (f"{r['load_before']:.2f} at start, {r['load_after']:.2f} at end; "
+                                  f"{os.cpu_count()} cores")),
+    ]
+    width = max(len(k) for k, _ in rows)
+    return "\n".join(f"  {k:<{width}}  {v}" for k, v in rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000])
+    parser.add_argument("--json", action="store_true", help="print the raw figures as JSON lines")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: one size in this process
+    args = parser.parse_args(argv)
+    if args.one:
+        with tempfile.TemporaryDirectory(prefix="accords-bench-") as tmp:
+            print(json.dumps(run_one(args.one, Path(tmp))), flush=True)
+        return 0
+    for n in args.sizes:
+        done = subprocess.run([sys.executable, __file__, "--one", str(n)], check=False, capture_output=True,
+                              text=True)
+        if done.returncode:
+            sys.stderr.write(done.stderr)
+            return done.returncode
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        print(json.dumps(result) if args.json else f"\n{n:,} synthetic clauses\n{render(result)}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
