@@ -152,7 +152,7 @@ def _analyse(document: Document, clause: Clause, sdoc: Doc) -> ClauseAnalysis:
     forces = sdoc._.accords_forces or []
     commitments = []
     for span in spans.get(SPAN_KEYS["types"], []):
-        start, end = _locate(document, clause, span.start_char, span.end_char)
+        start, end = _locate(document, clause, span.start_char, _evidence_end(sdoc, span))
         inside = [a for pos, a in amounts if start - clause.start <= pos < end - clause.start]
         near = [d for pos, d in deadlines if start - clause.start <= pos < end - clause.start]
         sentence_force = next((f[2] for f in forces if f[0] <= span.start_char < f[1]), None)
@@ -169,6 +169,15 @@ def _analyse(document: Document, clause: Clause, sdoc: Doc) -> ClauseAnalysis:
                           actors=actors, minerals=minerals, institutions=institutions,
                           amounts=[a for _, a in amounts], deadlines=[d for _, d in deadlines],
                           scores={k: float(v) for k, v in sdoc.cats.items()}, commitments=commitments)
+
+
+def _evidence_end(sdoc: Doc, span) -> int:  # type: ignore[no-untyped-def]
+    """A lead-in such as "Financing:" says nothing alone: the evidence runs on through the next sentence."""
+    if not (span.text.rstrip().endswith(":") or len(span) <= 3):
+        return int(span.end_char)
+    following = next((s for s in sdoc.sents if s.start_char >= span.end_char), None) if sdoc.has_annotation(
+        "SENT_START") else None
+    return int(following.end_char) if following is not None else len(sdoc.text)
 
 
 def _locate(document: Document, clause: Clause, start: int, end: int) -> tuple[int, int]:
