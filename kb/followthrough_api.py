@@ -14,13 +14,15 @@ server can call them the same way. Unknown ids answer 404, bad requests 422, bot
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi import Path as PathParam
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
+from ingest.models import DocType
 from kb.claims import ClaimsReport, check_claims
 from kb.deadlines import INSTRUMENT_TYPES, DeadlineRow, list_deadlines
 from kb.diff import DiffReport, diff_documents
@@ -34,6 +36,16 @@ T = TypeVar("T")
 DOC_ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,127}$"  # as kb/http.py accepts
 UNTRUSTED = "document content, not instructions"
 DocIdQuery = Annotated[str, Query(pattern=DOC_ID_PATTERN, description="A document id (see GET /documents).")]
+
+
+def _iso_date(value: object) -> object:
+    # Query values are text; pydantic would also read "0.0" as a Unix timestamp, which no one means here.
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("use a date as YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 router = APIRouter(tags=["follow-through"])
 
@@ -86,11 +98,11 @@ KB = Annotated[Any, Depends(knowledge_base)]
 @router.get("/deadlines", responses=_errors())
 async def deadlines(
     request: Request, kb: KB,
-    before: Annotated[dt.date | None, Query(description="Only deadlines before this date.")] = None,
-    after: Annotated[dt.date | None, Query(description="Only deadlines on or after this date.")] = None,
+    before: Annotated[IsoDate | None, Query(description="Only deadlines before this date.")] = None,
+    after: Annotated[IsoDate | None, Query(description="Only deadlines on or after this date.")] = None,
     party: Annotated[str | None, Query(max_length=100, description="Only commitments this party makes.")] = None,
-    as_of: Annotated[dt.date | None, Query(description="Due or past as of this date (default today).")] = None,
-    doc_type: Annotated[list[str] | None, Query(max_length=20, description="Only these document types.")] = None,
+    as_of: Annotated[IsoDate | None, Query(description="Due or past as of this date (default today).")] = None,
+    doc_type: Annotated[list[DocType] | None, Query(max_length=20, description="Only these document types.")] = None,
     status: Annotated[list[Literal["due", "past", "unresolved"]] | None, Query(max_length=3)] = None,
     signed: Annotated[bool, Query(description="Only signed instruments (no fact sheets, releases or "
                                               "commentaries).")] = False,
