@@ -39,6 +39,11 @@ def resolve_model_path(name: str) -> str:
     return str(module.get_model_path())
 
 
+def model_name(model: str) -> str:
+    """The name vectors are recorded under: a folder's last part, or the model name itself."""
+    return Path(model).name if os.sep in model else model
+
+
 class Encoder:
     def __init__(self, model: str = DEFAULT_EMBED_MODEL, backend: str = "fp32", batch_size: int = 32,
                  cache_size: int = 50_000) -> None:
@@ -54,7 +59,7 @@ class Encoder:
 
     @property
     def model_id(self) -> str:
-        return f"{Path(self.model_name).name if os.sep in self.model_name else self.model_name}:{self.backend}"
+        return f"{model_name(self.model_name)}:{self.backend}"
 
     @property
     def dim(self) -> int:

@@ -67,7 +67,7 @@ class KnowledgeBase:
     def searcher(self) -> Searcher:
         from kb.search import Searcher
 
-        return Searcher(self.store, self.index, self.encoder)
+        return Searcher(self.store, self.index, lambda: self.encoder)
 
     # -- ingest -------------------------------------------------------------------------------
     def ingest(self, paths: Iterable[Path | str], on_file: ProgressHook | None = None) -> IngestReport:
@@ -282,7 +282,10 @@ class KnowledgeBase:
         return self.searcher.search_many(queries, k, filters, mode)
 
     def check_vectors(self) -> None:
-        wanted = self.encoder.model_id.split(":")[0]
+        """Refuse to mix vectors of two models; decided by name, before any model is loaded."""
+        from extract.encoder import model_name
+
+        wanted = model_name(self.settings.embed_model)
         stored = {m.split(":")[0] for m in self.store.embed_models()}
         if stored - {wanted}:
             raise StaleVectors(

@@ -9,7 +9,7 @@ experiments behind each constant: `accords eval-search` on corpus/gold (see READ
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -132,10 +132,17 @@ def embed_queries(encoder: Encoder, texts: list[str]) -> np.ndarray:
 
 
 class Searcher:
-    def __init__(self, store: Store, index: VectorIndex, encoder: Encoder) -> None:
+    def __init__(self, store: Store, index: VectorIndex, encoder: Encoder | Callable[[], Encoder]) -> None:
+        """encoder may be a function that loads it: lexical search then never loads the model."""
         self.store = store
         self.index = index
-        self.encoder = encoder
+        self._encoder = encoder
+
+    @property
+    def encoder(self) -> Encoder:
+        if callable(self._encoder) and not hasattr(self._encoder, "encode"):
+            self._encoder = self._encoder()
+        return self._encoder  # type: ignore[return-value]
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None,
                mode: SearchMode = "hybrid") -> SearchResults:
@@ -181,7 +188,9 @@ class Searcher:
     def bm25(self, match: str, filters: SearchFilters, limit: int) -> list[tuple[str, float]]:
         """Clauses matching an FTS5 expression, best first, as (clause_id, BM25 score; higher is better)."""
         rank = f"bm25(clause_fts, {', '.join(str(w) for w in BM25_WEIGHTS.values())})"
-        params: list[Any] = [match]
+        # Match in the clause's own words and heading only: a title word would make every clause of the
+        # document a candidate (slow at 100k, and no better on the gold queries).
+        params: list[Any] = ["{text heading} : (" + match + ")"]
         if filters.is_empty():  # no join: FTS5 ranks its own rows, which is what keeps this fast at 100k
             sql = f"SELECT clause_id, {rank} AS rank FROM clause_fts WHERE clause_fts MATCH ? ORDER BY rank LIMIT ?"
         else:
@@ -200,9 +209,13 @@ class Searcher:
             return self.index.query(vector, depth, filters)
         # Quoted phrases must match exactly: rank only the clauses that contain them.
         candidates = [c for c, _ in self._exact(self.bm25(phrases, filters, PHRASE_CANDIDATES), query.phrases)]
-        stored = self.index.vectors(candidates)
-        scored = [(cid, float(vec @ vector)) for cid, vec in stored.items()]
-        return sorted(scored, key=lambda pair: -pair[1])[:depth]
+        if not candidates:
+            return []
+        # Chroma ranks the candidates itself: fetching thousands of vectors into Python took 300 ms at 100k.
+        # (VectorIndex.query could take these ids; until it does, this asks its collection directly.)
+        found = self.index.collection.query(query_embeddings=[vector], ids=candidates,
+                                            n_results=min(depth, len(candidates)), include=["distances"])
+        return [(i, 1.0 - float(d)) for i, d in zip(found["ids"][0], found["distances"][0], strict=True)]
 
     def _source_weights(self, clause_ids: list[str]) -> dict[str, float]:
         sql = ("SELECT c.clause_id, c.kind, d.doc_type FROM clauses c JOIN documents d ON d.doc_id = c.doc_id "

@@ -155,3 +155,18 @@ def test_two_ingests_and_a_search_at_once_neither_corrupt_nor_deadlock(folder: P
     assert final["ok"], final["problems"]
     assert final["documents"] == 6
     assert_each_document_absent_or_whole(home)
+
+
+def test_search_refuses_vectors_of_another_model_and_names_reindex(run_cli, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "alpha-framework.txt").write_text(DOCS["alpha-framework.txt"], encoding="utf-8")
+    assert run_cli("ingest", docs).code == 0
+    monkeypatch.setenv("ACCORDS_EMBED_MODEL", str(tmp_path / "models" / "another-model"))
+    refused = run_cli("search", "gallium stockpile", "--mode", "dense")
+    assert refused.code == 1
+    assert "made with all-MiniLM-L6-v2" in refused.stderr and "accords reindex" in refused.stderr
+    assert run_cli("search", "gallium stockpile", "--mode", "lexical").code == 0  # keywords need no vectors
+    report = run_cli("doctor", "--json")
+    assert report.code == 1 and report.json()["foreign_models"] == ["all-MiniLM-L6-v2"]
