@@ -24,7 +24,7 @@ demo: install
 	ACCORDS_HOME=$(DEMO_HOME) $(BIN)/accords ingest corpus/
 	@echo
 	ACCORDS_HOME=$(DEMO_HOME) $(BIN)/accords search "financing of at least a billion dollars within six months" -k 3
-	ACCORDS_HOME=$(DEMO_HOME) $(BIN)/accords search "keeping mines out of the hands of hostile buyers" -k 3
+	ACCORDS_HOME=$(DEMO_HOME) $(BIN)/accords search "stopping critical mineral assets from being sold to rivals" -k 3
 	@mkdir -p reports
 	ACCORDS_HOME=$(DEMO_HOME) $(BIN)/accords compare us-australia-framework us-japan-framework us-malaysia-mou us-thailand-mou --format html -o reports/core-four.html
 	ACCORDS_HOME=$(DEMO_HOME) $(BIN)/accords compare us-australia-framework us-japan-framework us-malaysia-mou us-thailand-mou --format md -o reports/core-four.md

@@ -28,18 +28,12 @@ def highlight_terms(text: str, terms: list[str]):  # type: ignore[no-untyped-def
 
 
 def print_ingest(report: IngestReport, out: Console) -> None:
-    from rich.table import Table
-
-    if report.ingested:
-        table = Table(title="Ingested", show_lines=False)
-        for col in ("doc_id", "status", "clauses", "commitments"):
-            table.add_column(col, no_wrap=True)
-        table.add_column("title", overflow="ellipsis", no_wrap=True, max_width=48)
-        for item in report.ingested:
-            style = {"added": "green", "updated": "cyan", "unchanged": "dim"}[item.status]
-            table.add_row(item.doc_id, f"[{style}]{item.status}[/]", str(item.n_clauses), str(item.n_commitments),
-                          _short(item.title, 40))
-        out.print(table)
+    width = max((len(i.doc_id) for i in report.ingested), default=0)
+    for item in report.ingested:
+        style = {"added": "green", "updated": "cyan", "unchanged": "dim"}[item.status]
+        counts = f"{item.n_clauses:>4} clauses {item.n_commitments:>4} commitments"
+        out.print(f"[{style}]{item.status:<9}[/] {item.doc_id:<{width}}  {counts}  [dim]{_short(item.title, 50)}[/]",
+                  overflow="ellipsis", no_wrap=True)
     counts = {s: sum(1 for i in report.ingested if i.status == s) for s in ("added", "updated", "unchanged")}
     summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n) or "nothing ingested"
     if report.failed:
