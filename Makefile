@@ -32,13 +32,14 @@ demo: install
 	ACCORDS_HOME=$(DEMO_HOME) $(BIN)/accords deadlines --signed --as-of 2025-12-01
 
 test: install
+	$(BIN)/ruff check ingest extract kb tests bench corpus
 	$(BIN)/python -m pytest -q
 
 bench: install
 	$(BIN)/python bench/bench_extract.py
 
 lint: install
-	$(BIN)/ruff check ingest extract kb tests bench
+	$(BIN)/ruff check ingest extract kb tests bench corpus
 
 corpus: install
 	$(BIN)/python corpus/build.py

@@ -304,7 +304,7 @@ def _pdf_columns(pdf: _Pdf, blocks: list[Block]) -> None:
 
 def render_pdf(source: Source) -> bytes:
     pdf = _Pdf(source)
-    stamp = dt.datetime.combine(source.date, dt.time(12, 0), tzinfo=dt.timezone.utc)
+    stamp = dt.datetime.combine(source.date, dt.time(12, 0), tzinfo=dt.UTC)
     pdf.set_creation_date(stamp)
     pdf.set_producer("accords corpus/build.py (fpdf2)")
     pdf.set_creator("accords demo corpus")

@@ -28,3 +28,11 @@ def register() -> None:
 def context(doc: Doc) -> dict[str, object]:
     ctx = doc._.accords_context
     return ctx if isinstance(ctx, dict) else {}
+
+
+def text(doc: Doc) -> str:
+    """doc.text, built once: spaCy joins every token on each access, and each component reads it."""
+    cached = doc.user_data.get("accords_text")
+    if cached is None:  # our components never change the words, so the first join stays true
+        cached = doc.user_data["accords_text"] = doc.text
+    return cached

@@ -103,6 +103,20 @@ def _first(patterns: _Compiled, text: str, folded: bool) -> tuple[int, int] | No
     return min(spans) if spans else None
 
 
+def example_set(taxonomy: Taxonomy) -> tuple[list[str], list[set[str]]]:
+    """The taxonomy's examples and descriptions with their type, and the background with none."""
+    texts: list[str] = []
+    targets: list[set[str]] = []
+    for name, spec in taxonomy.types.items():
+        for text in [*spec.examples, *([spec.description] if spec.description else [])]:
+            texts.append(text)
+            targets.append({name})
+    for text in taxonomy.background:
+        texts.append(text)
+        targets.append(set())
+    return texts, targets
+
+
 class SemanticModel:
     """Per-type logistic regressions over clause embeddings, trained on the taxonomy examples."""
 
@@ -117,15 +131,7 @@ class SemanticModel:
         import numpy as np
         from sklearn.linear_model import LogisticRegression
 
-        texts: list[str] = []
-        targets: list[set[str]] = []
-        for name, spec in taxonomy.types.items():
-            for text in [*spec.examples, *([spec.description] if spec.description else [])]:
-                texts.append(text)
-                targets.append({name})
-        for text in taxonomy.background:
-            texts.append(text)
-            targets.append(set())
+        texts, targets = example_set(taxonomy)
         X = embed(texts)
         labels = taxonomy.labels
         coef = np.zeros((len(labels), X.shape[1]), dtype=np.float32)
@@ -170,13 +176,18 @@ class TypeModel:
         self.labels = taxonomy.labels
         self.weights = weights
         self.cues = CueSet.from_taxonomy(taxonomy)
+        self.inert = [re.compile(p, re.IGNORECASE) for p in taxonomy.inert]
         self.encoder = encoder
         self._stored = stored_vectors(encoder.model_id) if encoder is not None else {}
         self.semantic = SemanticModel.train(taxonomy, self.embed, C=weights.C) if encoder is not None else None
         self.memory: Memory | None = None
         self.stacker: Stacker | None = None
         if encoder is not None and annotated:
-            self._learn(Memory(annotated, self.embed([a.text for a in annotated]), self.labels))
+            import numpy as np
+
+            texts, targets = example_set(taxonomy)
+            examples = (self.embed(texts), np.array([[n in t for n in self.labels] for t in targets], dtype=bool))
+            self._learn(Memory(annotated, self.embed([a.text for a in annotated]), self.labels, examples))
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Shipped vectors for texts we have seen, the encoder for the rest."""
@@ -218,8 +229,21 @@ class TypeModel:
                         dtype=np.float32)
         return strong.reshape(len(texts), len(self.labels)), hint.reshape(len(texts), len(self.labels)), matches
 
+    def is_inert(self, text: str) -> bool:
+        """A definition (or another pattern of the taxonomy's `inert:` list) commits to nothing."""
+        return any(p.search(text) for p in self.inert)
+
     def predict(self, texts: list[str], kinds: list[str]) -> list[dict[str, TypeScore]]:
-        """Scores per type for each clause text; pure given the fitted state."""
+        """Scores per type for each clause text; pure given the fitted state. Scores of inert
+        clauses are kept (they show what the clause is about) but none of them passes."""
+        out = self._predict(texts, kinds)
+        for text, scores in zip(texts, out, strict=True):
+            if self.inert and self.is_inert(text):
+                for s in scores.values():
+                    s.passed = False
+        return out
+
+    def _predict(self, texts: list[str], kinds: list[str]) -> list[dict[str, TypeScore]]:
         import numpy as np
 
         strong, hint, matches = self._cue_arrays(texts)
@@ -229,9 +253,8 @@ class TypeModel:
         semantic = self.semantic.predict(X)
         stacked = None
         if self.memory is not None and self.stacker is not None:
-            pos, neg = self.memory.near(X)
             recital = np.array([k in RECITAL_KINDS for k in kinds])
-            stacked = self.stacker.predict(features(strong, hint, semantic, pos, neg, recital))
+            stacked = self.stacker.predict(features(strong, hint, semantic, self.memory.evidence(X), recital))
         learned = set(self.memory.known()) if stacked is not None and self.memory is not None else set()
         out = []
         for i, m in enumerate(matches):

@@ -73,15 +73,15 @@ class SpanFinder(_Component):
         out = []
         for doc in docs:
             if self.what == "minerals":
-                out.append([(h.start, h.end, h.name, None) for h in find_minerals(doc.text)])
+                out.append([(h.start, h.end, h.name, None) for h in find_minerals(attrs.text(doc))])
             elif self.what == "institutions":
-                out.append([(h.start, h.end, h.name, None) for h in find_institutions(doc.text)])
+                out.append([(h.start, h.end, h.name, None) for h in find_institutions(attrs.text(doc))])
             elif self.what == "amounts":
-                out.append([(h.start, h.end, "MONEY", h.as_dict()) for h in find_amounts(doc.text)])
+                out.append([(h.start, h.end, "MONEY", h.as_dict()) for h in find_amounts(attrs.text(doc))])
             else:
                 date = attrs.context(doc).get("date")
                 doc_date = dt.date.fromisoformat(str(date)) if date else None
-                out.append([(h.start, h.end, "DEADLINE", h.as_dict()) for h in find_deadlines(doc.text, doc_date)])
+                out.append([(h.start, h.end, "DEADLINE", h.as_dict()) for h in find_deadlines(attrs.text(doc), doc_date)])
         return out
 
     def set_annotations(self, docs: list[Doc], found: list[list[tuple[int, int, str, dict[str, Any] | None]]]) -> None:
@@ -131,7 +131,7 @@ class ModalityTagger(_Component):
             ctx = attrs.context(doc)
             forces = [[f.start, f.end, f.force, f.subject, list(f.cue) if f.cue else None]
                       for f in sentence_forces(doc)]
-            if ctx.get("kind") in lex["recital_kinds"] or is_recital_text(doc.text):
+            if ctx.get("kind") in lex["recital_kinds"] or is_recital_text(attrs.text(doc)):
                 clause: str | None = "recital"
             elif ctx.get("doc_type") in {"press_release", "commentary"}:
                 clause = "recital"  # a press release or commentary reports commitments; it makes none
@@ -182,12 +182,20 @@ def make_actors(nlp: Language, name: str) -> ActorResolver:
     return ActorResolver(nlp, name)
 
 
+COMMITTING = {"binding", "commitment", "intent"}
+# The share of the threshold the best type of a committing clause needs when none passes. Leave-one-document-out
+# macro-F1 is flat from 0.5 to 0.7 (0.859-0.860; 0.853 without the rule); held-out styles 0.86 at 0.5, 0.83 above.
+AT_LEAST_ONE = 0.5
+
+
 class TypeClassifier(_Component):
     """Commitment types into doc.cats (score per type) and doc.spans['accords_types'] (evidence)."""
 
     def __init__(self, nlp: Language, name: str, taxonomy: Taxonomy, weights: Weights, semantic: bool,
-                 encoder_model: str, skip_kinds: list[str], annotated: bool) -> None:
+                 encoder_model: str, skip_kinds: list[str], annotated: bool,
+                 at_least_one: float = AT_LEAST_ONE) -> None:
         super().__init__(nlp, name)
+        self.at_least_one = at_least_one
         self.taxonomy = taxonomy
         self.weights = weights
         self.semantic = semantic
@@ -229,9 +237,19 @@ class TypeClassifier(_Component):
     def predict(self, docs: list[Doc]) -> list[dict[str, TypeScore]]:
         kinds = [str(attrs.context(d).get("kind") or "provision") for d in docs]
         active = [i for i, kind in enumerate(kinds) if kind not in self.skip_kinds]
-        scored = self.ready().predict([docs[i].text for i in active], [kinds[i] for i in active]) if active else []
+        model = self.ready()
+        scored = model.predict([attrs.text(docs[i]) for i in active], [kinds[i] for i in active]) if active else []
         by_index = dict(zip(active, scored, strict=True))
-        return [by_index.get(i, {}) for i in range(len(docs))]
+        found = [by_index.get(i, {}) for i in range(len(docs))]
+        threshold = model.stacker.threshold if model.stacker is not None else self.weights.threshold
+        for doc, scores in zip(docs, found, strict=True):
+            # A clause that commits commits to something: when no type clears the threshold, its best one
+            # may, if it comes close. Drafting unlike the examples scores lower on every type at once.
+            if (scores and doc._.accords_modality in COMMITTING and not any(s.passed for s in scores.values())
+                    and not model.is_inert(attrs.text(doc))):
+                best = max(scores.values(), key=lambda s: s.score)
+                best.passed = best.score >= self.at_least_one * threshold
+        return found
 
     def set_annotations(self, docs: list[Doc], found: list[dict[str, TypeScore]]) -> None:
         for doc, scores in zip(docs, found, strict=True):
@@ -249,7 +267,7 @@ class TypeClassifier(_Component):
 
 def _evidence(doc: Doc, cue: tuple[int, int] | None) -> tuple[int, int]:
     """The sentence holding the cue; else the sentence with the strongest force; else the clause."""
-    sentences = [(f[0], f[1], f[2]) for f in doc._.accords_forces or []] or [(0, len(doc.text), None)]
+    sentences = [(f[0], f[1], f[2]) for f in doc._.accords_forces or []] or [(0, len(attrs.text(doc)), None)]
     if cue is not None:
         index = next((i for i, (s, e, _) in enumerate(sentences) if s <= cue[0] < e), 0)
     else:
@@ -262,7 +280,7 @@ def _evidence(doc: Doc, cue: tuple[int, int] | None) -> tuple[int, int]:
         end = sentences[index][1]
         if sentences[index][2] is not None:
             break
-    text = doc.text
+    text = attrs.text(doc)
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -275,11 +293,11 @@ def _evidence(doc: Doc, cue: tuple[int, int] | None) -> tuple[int, int]:
     default_config={"taxonomy": None, "semantic": True, "encoder_model": "all-MiniLM-L6-v2",
                     "threshold": Weights.threshold, "cue_weight": Weights.cue, "hint_weight": Weights.hint,
                     "semantic_weight": Weights.semantic, "skip_kinds": ["title", "heading", "signature"],
-                    "annotated": True},
+                    "annotated": True, "at_least_one": AT_LEAST_ONE},
 )
 def make_types(nlp: Language, name: str, taxonomy: str | None, semantic: bool, encoder_model: str,
                threshold: float, cue_weight: float, hint_weight: float, semantic_weight: float,
-               skip_kinds: list[str], annotated: bool) -> TypeClassifier:
+               skip_kinds: list[str], annotated: bool, at_least_one: float) -> TypeClassifier:
     weights = Weights(cue=cue_weight, hint=hint_weight, semantic=semantic_weight, threshold=threshold)
     return TypeClassifier(nlp, name, load_taxonomy(taxonomy), weights, semantic, encoder_model, skip_kinds,
-                          annotated)
+                          annotated, at_least_one)

@@ -92,6 +92,30 @@ class Encoder:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack(rows)  # type: ignore[arg-type]
 
+    def encode_saved(self, texts: Sequence[str], folder: Path | None) -> np.ndarray:
+        """encode(), kept in folder across processes: for fixed lists (taxonomy examples) that every
+        one-shot command would otherwise embed again."""
+        import numpy as np
+
+        if folder is None:
+            return self.encode(texts)
+        key = hashlib.sha1("\n".join([self.model_id, *texts]).encode("utf-8")).hexdigest()[:20]
+        path = folder / f"vectors-{key}.npy"
+        try:
+            return np.load(path)
+        except (OSError, ValueError):
+            pass
+        vectors = self.encode(texts)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(f".{os.getpid()}.tmp")
+            with partial.open("wb") as f:
+                np.save(f, vectors)
+            partial.replace(path)  # readers never see half a file
+        except OSError:
+            pass  # a read-only home only loses the saving
+        return vectors
+
 
 @lru_cache(maxsize=4)
 def get_encoder(model: str = DEFAULT_EMBED_MODEL, backend: str = "fp32") -> Encoder:

@@ -104,6 +104,7 @@ class Extractor:
         for i, clause in jobs:
             doc = docs[i]
             sdoc = self.nlp.make_doc(clause.text)
+            sdoc.user_data["accords_text"] = clause.text  # what attrs.text would build: the tokens' text is the clause's
             sdoc._.accords_context = {"clause_id": clause.clause_id, "kind": clause.kind, "parties": list(doc.parties),
                                       "date": doc.date.isoformat() if doc.date else None, "doc_type": doc.doc_type}
             yield sdoc

@@ -1,8 +1,9 @@
 """The commitment taxonomy as data: the shipped extract/data/taxonomy.yaml, plus any user file.
 
 A user file has the same shape (`types:` with description, cues, hints, examples; optional
-`background:`). By default it adds its types to the shipped ones (a type of the same name gets
-the new cues and examples appended); `mode: replace` at its top replaces the shipped taxonomy.
+`background:` sentences of no type and `inert:` patterns of clauses that commit to nothing). By
+default it adds its types to the shipped ones (a type of the same name gets the new cues and
+examples appended); `mode: replace` at its top replaces the shipped taxonomy.
 Files come from `Extractor(taxonomy=PATH)` or the ACCORDS_TAXONOMY variable (paths joined by ':').
 """
 from __future__ import annotations
@@ -34,6 +35,8 @@ class TypeSpec(BaseModel):
 class Taxonomy(BaseModel):
     types: dict[str, TypeSpec]
     background: list[str] = Field(default_factory=list, description="Sentences of no type, for the classifier.")
+    inert: list[str] = Field(default_factory=list, description="Regexes of clauses that commit to nothing "
+                                                               "(definitions and the like): no type is given.")
     sources: list[str] = Field(default_factory=list)
 
     @property
@@ -63,7 +66,8 @@ def load_taxonomy(extra: str | Path | Taxonomy | None = None, *, use_env: bool =
         data = read_yaml(path)
         user = parse_taxonomy(data, path)
         if str(data.get("mode", "extend")) == "replace":
-            taxonomy = Taxonomy(types=user.types, background=user.background or taxonomy.background, sources=[path])
+            taxonomy = Taxonomy(types=user.types, background=user.background or taxonomy.background,
+                                inert=user.inert or taxonomy.inert, sources=[path])
         else:
             taxonomy = merge(taxonomy, user)
     return taxonomy
@@ -97,7 +101,13 @@ def parse_taxonomy(data: dict[str, Any], source: str) -> Taxonomy:
             raise ValueError(f"{source}: type {name!r} needs cues, examples or a description")
         types[name] = spec
     background = _strings(data.get("background"), source, "background", "background")
-    return Taxonomy(types=types, background=background, sources=[source])
+    inert = _strings(data.get("inert"), source, "inert", "inert")
+    for pattern in inert:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"{source}: inert pattern {pattern!r} is not a valid regex ({exc})") from None
+    return Taxonomy(types=types, background=background, inert=inert, sources=[source])
 
 
 def merge(base: Taxonomy, user: Taxonomy) -> Taxonomy:
@@ -110,7 +120,8 @@ def merge(base: Taxonomy, user: Taxonomy) -> Taxonomy:
         types[name] = TypeSpec(name=name, description=spec.description or old.description,
                                cues=old.cues + spec.cues, hints=old.hints + spec.hints,
                                examples=old.examples + spec.examples)
-    return Taxonomy(types=types, background=base.background + user.background, sources=base.sources + user.sources)
+    return Taxonomy(types=types, background=base.background + user.background, inert=base.inert + user.inert,
+                    sources=base.sources + user.sources)
 
 
 def _strings(value: Any, source: str, name: str, field: str) -> list[str]:

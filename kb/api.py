@@ -22,7 +22,7 @@ from kb.models import (
     SearchResults,
 )
 from kb.settings import Settings
-from kb.store import Store
+from kb.store import EMBEDDING_LAYOUT, Store, tag_layout, vector_tag
 
 if TYPE_CHECKING:
     from extract.encoder import Encoder
@@ -67,7 +67,7 @@ class KnowledgeBase:
     def searcher(self) -> Searcher:
         from kb.search import Searcher
 
-        return Searcher(self.store, self.index, lambda: self.encoder)
+        return Searcher(self.store, lambda: self.index, lambda: self.encoder, cache_dir=self.settings.data_dir / "cache")
 
     # -- ingest -------------------------------------------------------------------------------
     def ingest(self, paths: Iterable[Path | str], on_file: ProgressHook | None = None) -> IngestReport:
@@ -96,9 +96,9 @@ class KnowledgeBase:
         if path.is_file() and path.stat().st_size > 0:
             digest = ingest.fingerprint(path)
             known = self.store.doc_id_for_source(str(path.resolve()), digest)
-            if known:
-                summary = next(s for s in self.store.summaries() if s.doc_id == known)
-                return IngestedFile(doc_id=known, path=str(path), title=summary.title, status="unchanged",
+            summary = self.store.summary(known) if known else None
+            if summary:
+                return IngestedFile(doc_id=summary.doc_id, path=str(path), title=summary.title, status="unchanged",
                                     n_clauses=summary.n_clauses, n_commitments=summary.n_commitments)
         doc = ingest.load(path, limits=self.settings.limits())
         previous = self.store.fingerprint(doc.doc_id)
@@ -163,7 +163,7 @@ class KnowledgeBase:
         crash_point("mid-vectors")
         self.index.upsert(ids[half:], vectors[half:], metadatas[half:])
         crash_point("before-ready")
-        self.store.mark_ready(doc_ids, self.encoder.model_id)
+        self.store.mark_ready(doc_ids, vector_tag(self.encoder.model_id))
 
     def rebuild_vectors(self, doc_ids: list[str]) -> None:
         """Re-embed stored documents from SQLite (repair and reindex)."""
@@ -286,11 +286,18 @@ class KnowledgeBase:
         from extract.encoder import model_name
 
         wanted = model_name(self.settings.embed_model)
-        stored = {m.split(":")[0] for m in self.store.embed_models()}
+        tags = self.store.embed_models()
+        stored = {m.split(":")[0] for m in tags}
         if stored - {wanted}:
             raise StaleVectors(
                 f"stored vectors were made with {', '.join(sorted(stored))}, but the configured model is {wanted}; "
                 "run 'accords reindex' to rebuild them"
+            )
+        old_layouts = {tag_layout(m) for m in tags} - {EMBEDDING_LAYOUT}
+        if old_layouts:
+            raise StaleVectors(
+                f"stored vectors lay clauses out as {', '.join(sorted(old_layouts))}, this version as "
+                f"{EMBEDDING_LAYOUT}; run 'accords reindex' to rebuild them"
             )
 
 

@@ -5,7 +5,7 @@ import importlib
 import json
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -34,7 +34,7 @@ COMMAND_MODULES: tuple[str, ...] = (
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
 
-class Mode(str, Enum):
+class Mode(StrEnum):
     hybrid = "hybrid"
     dense = "dense"
     lexical = "lexical"
@@ -222,7 +222,12 @@ def main() -> None:
         sys.stderr.write(f"accords: {exc}\n")
         sys.exit(1)
     except Exception as exc:  # anything unexpected is still one line, unless debugging
+        from kb.vectors import unreachable_server
+
         if os.environ.get("ACCORDS_DEBUG"):
             raise
+        if lost := unreachable_server(exc):
+            sys.stderr.write(f"accords: {lost}\n")
+            sys.exit(1)
         sys.stderr.write(f"accords: internal error: {type(exc).__name__}: {exc} (ACCORDS_DEBUG=1 shows details)\n")
         sys.exit(1)

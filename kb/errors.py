@@ -20,3 +20,7 @@ class UsageProblem(AccordsError):
 
 class StaleVectors(AccordsError):
     """Stored vectors came from another embedding model than the configured one."""
+
+
+class VectorStoreUnavailable(AccordsError):
+    """The Chroma server named by --chroma-url / ACCORDS_CHROMA_URL cannot be reached."""

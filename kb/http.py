@@ -39,6 +39,7 @@ from extract.models import MODALITIES, Commitment, Modality
 from ingest.models import DocType, Section
 from kb.errors import StaleVectors, UnknownDocument, UsageProblem
 from kb.models import DocSummary, SearchFilters, SearchHit, SearchMode
+from kb.vectors import unreachable_server
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Receive, Scope, Send
@@ -484,6 +485,8 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> JSONResponse:
+        if lost := unreachable_server(exc):
+            return error_json(503, "vector_store_unavailable", str(lost))
         log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
         return error_json(500, "internal_error", "internal error; the server log has the details")
 

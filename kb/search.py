@@ -8,13 +8,18 @@ experiments behind each constant: `accords eval-search` on corpus/gold (see READ
 """
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kb.fusion import reciprocal_rank, reweight
 from kb.models import SearchFilters, SearchHit, SearchMode, SearchResults
+from kb.postfilter import keep_passing, widen_factor
+from kb.term_counts import TermCounts
 
 if TYPE_CHECKING:
     import numpy as np
@@ -23,9 +28,18 @@ if TYPE_CHECKING:
     from kb.store import Store
     from kb.vectors import VectorIndex
 
-CANDIDATES = 50  # per retriever, before fusion
+CANDIDATES = 50  # per retriever, before fusion (100 gained one gold query but costs the lexical AND shortcut)
 PHRASE_CANDIDATES = 1000  # clauses holding a quoted phrase that dense mode ranks (the best by BM25)
+# Candidates for an OR of terms: see Searcher._terms.
+SPLIT_ROWS, COMMON_SHARE = 20_000, 0.05
+MATCH_COLUMNS = "{text heading}"
 FUSION_K = 20  # RRF constant: 20 beat 60 on the gold queries (MRR +0.02), and 5 or 10 did worse
+# RRF weight of each ranked list. Dense counts a little less than lexical (0.8: recall@5 +0.03 with the type list);
+# the type list (see Searcher._type_list) half as much: it knows a clause's subject, not what it says about it.
+LEXICAL_WEIGHT, DENSE_WEIGHT, TYPE_WEIGHT = 1.0, 0.8, 0.5
+# A query takes the commitment types whose examples it resembles: the mean cosine of its 3 nearest examples
+# (or description) is at least TYPE_MIN and within TYPE_MARGIN of the best type's.
+TYPE_MIN, TYPE_MARGIN, TYPE_NEAREST = 0.35, 0.05, 3
 # BM25 weight per FTS5 column, in table order: clause_id and doc_id are UNINDEXED but still count.
 # The title is the same for every clause of a document, so it only matches, never ranks.
 BM25_WEIGHTS = {"clause_id": 0.0, "doc_id": 0.0, "text": 1.0, "heading": 0.5, "title": 0.0}
@@ -42,8 +56,12 @@ _STOPWORDS = frozenset({
     "its", "of", "on", "or", "that", "the", "their", "this", "to", "was", "were", "what", "which", "who",
     "will", "with", "does", "do", "did", "about", "any", "all", "into", "than", "then", "there", "these",
     "those", "they", "them", "we", "our", "us", "you",
+    # question words and modals: they shape a question, not its subject ("when may the fund pay out")
+    "can", "could", "may", "might", "must", "shall", "should", "would", "when", "where", "why", "whom", "whose",
+    "if", "much", "many", "long",
 })
 _PHRASE = re.compile(r'"([^"]+)"')
+_POSSESSIVE = re.compile(r"['’]s$")  # "Ukraine's" must match "Ukraine": FTS5 reads it as the phrase "ukraine s"
 _TERM = re.compile(r"[\w$€£¥%]+(?:[.,'’/-][\w]+)*", re.UNICODE)
 _CURRENCY = "$€£¥"
 # "$900m", "2.2bn", "5k": the number and its scale word, as the agreements spell them out
@@ -66,8 +84,8 @@ class ParsedQuery:
 def parse_query(query: str) -> ParsedQuery:
     phrases = tuple(p.strip() for p in _PHRASE.findall(query) if p.strip())
     rest = _PHRASE.sub(" ", query)
-    terms = tuple(dict.fromkeys(t for t in (m.group(0).lower() for m in _TERM.finditer(rest))
-                                if t not in _STOPWORDS and t.strip(_CURRENCY + "%")))
+    words = (_POSSESSIVE.sub("", m.group(0).lower()) for m in _TERM.finditer(rest))
+    terms = tuple(dict.fromkeys(t for t in words if t not in _STOPWORDS and t.strip(_CURRENCY + "%")))
     return ParsedQuery(query, phrases, terms)
 
 
@@ -131,12 +149,37 @@ def embed_queries(encoder: Encoder, texts: list[str]) -> np.ndarray:
         torch.set_num_threads(threads)
 
 
+_EMBEDDER: ThreadPoolExecutor | None = None
+
+
+def _embedder() -> ThreadPoolExecutor:
+    """One thread embeds every query of the process, so searches from many threads never fight over torch's
+    thread setting (see embed_queries)."""
+    global _EMBEDDER
+    if _EMBEDDER is None:
+        _EMBEDDER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="accords-embed")
+    return _EMBEDDER
+
+
 class Searcher:
-    def __init__(self, store: Store, index: VectorIndex, encoder: Encoder | Callable[[], Encoder]) -> None:
-        """encoder may be a function that loads it: lexical search then never loads the model."""
+    def __init__(self, store: Store, index: VectorIndex | Callable[[], VectorIndex],
+                 encoder: Encoder | Callable[[], Encoder], split_rows: int = SPLIT_ROWS,
+                 cache_dir: Path | None = None) -> None:
+        """index and encoder may be functions that open them: lexical search then needs neither Chroma
+        nor the model, and still answers when a Chroma server is down."""
         self.store = store
-        self.index = index
+        self.term_counts = TermCounts(store.db, MATCH_COLUMNS)
+        self.split_rows = split_rows
+        self.cache_dir = cache_dir  # where fixed vectors (the taxonomy examples) are kept between processes
+        self._index = index
         self._encoder = encoder
+        self._types: tuple[list[str], np.ndarray, np.ndarray] | None = None  # see _type_examples
+
+    @property
+    def index(self) -> VectorIndex:
+        if callable(self._index) and not hasattr(self._index, "query"):
+            self._index = self._index()
+        return self._index  # type: ignore[return-value]
 
     @property
     def encoder(self) -> Encoder:
@@ -152,18 +195,23 @@ class Searcher:
                     mode: SearchMode = "hybrid") -> list[SearchResults]:
         filters = filters or SearchFilters()
         parsed = [parse_query(q) for q in queries]
-        vectors = embed_queries(self.encoder, [p.semantic_text for p in parsed]) if mode != "lexical" else None
         depth = max(CANDIDATES, k * 3)
+        # The queries embed on a worker thread while SQLite ranks keywords here: both release the GIL, so
+        # on two cores a hybrid query waits for the slower of the two, not for their sum.
+        embedding = (_embedder().submit(embed_queries, self.encoder, [p.semantic_text for p in parsed])
+                     if mode != "lexical" else None)
+        lexical_lists = [self._lexical(query, filters, depth) if mode != "dense" else [] for query in parsed]
+        vectors = embedding.result() if embedding is not None else None
         out: list[SearchResults] = []
         for i, query in enumerate(parsed):
-            lexical = self._lexical(query, filters, depth) if mode != "dense" else []
+            lexical = lexical_lists[i]
             dense = self._dense(query, vectors[i], filters, depth) if vectors is not None else []
             if mode == "lexical":
                 evidence = lexical
             elif mode == "dense":
                 evidence = dense
             else:
-                evidence = reciprocal_rank([[c for c, _ in lexical], [c for c, _ in dense]], k=FUSION_K)
+                evidence = self._fuse(lexical, dense, vectors[i])  # type: ignore[index]
             ranked = reweight(evidence, self._source_weights([c for c, _ in evidence]))
             out.append(SearchResults(query=query.text, mode=mode, results=self._hits(ranked, k)))
         return out
@@ -177,13 +225,24 @@ class Searcher:
         return self._exact(self.bm25(match, filters, PHRASE_CANDIDATES), query.phrases)[:depth]
 
     def _terms(self, query: ParsedQuery, match: str, filters: SearchFilters, depth: int) -> list[tuple[str, float]]:
-        """BM25 over the OR of the terms, unless enough clauses hold every term: then those clauses are the
-        candidates, and FTS5 is spared scoring every clause that holds one common word (42 ms p50 at 100k)."""
-        if len(query.terms) > 1:
-            every = " AND ".join(term_match(t) for t in query.terms)
-            found = self.bm25(every, filters, depth)
-            if len(found) >= depth:
-                return found
+        """BM25 over the OR of the terms, with two shortcuts for large collections.
+
+        When enough clauses hold every term, those are the candidates. When the OR would have FTS5 score
+        more than SPLIT_ROWS clauses, only clauses holding a rarer term (in at most COMMON_SHARE of them)
+        are candidates, still scored on every term: a clause whose only match is a word in a fifth of the
+        collection ranks low anyway. Below SPLIT_ROWS (the demo corpus) the ranking is exact.
+        """
+        if len(query.terms) < 2:
+            return self.bm25(match, filters, depth)
+        every = " AND ".join(term_match(t) for t in query.terms)
+        found = self.bm25(every, filters, depth)
+        if len(found) >= depth:
+            return found
+        counts = self.term_counts([term_match(t) for t in query.terms])
+        if sum(counts.values()) > self.split_rows:
+            rare = [m for m, n in counts.items() if n <= COMMON_SHARE * self.term_counts.total]
+            if 0 < len(rare) < len(counts):
+                return self.bm25(f"({' OR '.join(rare)}) AND ({match})", filters, depth)
         return self.bm25(match, filters, depth)
 
     def _exact(self, scored: list[tuple[str, float]], phrases: tuple[str, ...]) -> list[tuple[str, float]]:
@@ -197,10 +256,19 @@ class Searcher:
 
     def bm25(self, match: str, filters: SearchFilters, limit: int) -> list[tuple[str, float]]:
         """Clauses matching an FTS5 expression, best first, as (clause_id, BM25 score; higher is better)."""
+        widen = widen_factor(self.store, filters)
+        if widen > 1:
+            wide = self._bm25(match, SearchFilters(), limit * widen)
+            kept = keep_passing(self.store, wide, filters)
+            if len(kept) >= limit or len(wide) < limit * widen:  # enough, or every match was seen
+                return kept[:limit]
+        return self._bm25(match, filters, limit)
+
+    def _bm25(self, match: str, filters: SearchFilters, limit: int) -> list[tuple[str, float]]:
         rank = f"bm25(clause_fts, {', '.join(str(w) for w in BM25_WEIGHTS.values())})"
         # Match in the clause's own words and heading only: a title word would make every clause of the
         # document a candidate (slow at 100k, and no better on the gold queries).
-        params: list[Any] = ["{text heading} : (" + match + ")"]
+        params: list[Any] = [f"{MATCH_COLUMNS} : ({match})"]
         if filters.is_empty():  # no join: FTS5 ranks its own rows, which is what keeps this fast at 100k
             sql = f"SELECT clause_id, {rank} AS rank FROM clause_fts WHERE clause_fts MATCH ? ORDER BY rank LIMIT ?"
         else:
@@ -216,16 +284,81 @@ class Searcher:
                depth: int) -> list[tuple[str, float]]:
         phrases = phrase_match(query)
         if phrases is None:
-            return self.index.query(vector, depth, filters)
+            return self._nearest(vector, filters, depth)
         # Quoted phrases must match exactly: rank only the clauses that contain them.
         candidates = [c for c, _ in self._exact(self.bm25(phrases, filters, PHRASE_CANDIDATES), query.phrases)]
         if not candidates:
             return []
         # Chroma ranks the candidates itself: fetching thousands of vectors into Python took 300 ms at 100k.
-        # (VectorIndex.query could take these ids; until it does, this asks its collection directly.)
-        found = self.index.collection.query(query_embeddings=[vector], ids=candidates,
-                                            n_results=min(depth, len(candidates)), include=["distances"])
-        return [(i, 1.0 - float(d)) for i, d in zip(found["ids"][0], found["distances"][0], strict=True)]
+        return self.index.query(vector, min(depth, len(candidates)), SearchFilters(), among=candidates)  # filtered above
+
+    def _nearest(self, vector: np.ndarray, filters: SearchFilters, depth: int) -> list[tuple[str, float]]:
+        if filters.doc_ids:  # a few documents: rank exactly their clauses that pass
+            among = self.store.clause_ids_where(filters)
+            return self.index.query(vector, min(depth, len(among)), SearchFilters(), among=among)
+        widen = widen_factor(self.store, filters)
+        if widen > 1:
+            wide = self.index.query(vector, depth * widen, SearchFilters())
+            kept = keep_passing(self.store, wide, filters)
+            if len(kept) >= depth or len(wide) < depth * widen:
+                return kept[:depth]
+        return self.index.query(vector, depth, filters)
+
+    def _fuse(self, lexical: list[tuple[str, float]], dense: list[tuple[str, float]],
+              vector: np.ndarray) -> list[tuple[str, float]]:
+        """Weighted RRF of the lexical list, the dense list and the type list drawn from both."""
+        lists = [[c for c, _ in lexical], [c for c, _ in dense]]
+        both = reciprocal_rank(lists, [LEXICAL_WEIGHT, DENSE_WEIGHT], k=FUSION_K)
+        typed = self._type_list([c for c, _ in both], vector)
+        if not typed:
+            return both
+        return reciprocal_rank([*lists, typed], [LEXICAL_WEIGHT, DENSE_WEIGHT, TYPE_WEIGHT], k=FUSION_K)
+
+    def _type_list(self, candidates: list[str], vector: np.ndarray) -> list[str]:
+        """The candidates, in fused order, that carry a commitment type the query is about.
+
+        Both retrievers see words; this list sees the subject. "Keeping mines out of Chinese hands" shares no
+        word with a clause on reviewing asset sales, but its nearest taxonomy examples are investment screening,
+        and the clauses extraction typed so move up together. No matched type, no list.
+        """
+        wanted = self.query_types(vector)
+        if not wanted or not candidates:
+            return []
+        types = dict(self._select("SELECT clause_id, types FROM clauses WHERE clause_id IN ({marks})", candidates))
+        return [c for c in candidates if wanted.intersection(json.loads(types.get(c) or "[]"))]
+
+    def query_types(self, vector: np.ndarray) -> set[str]:
+        """The commitment types a query vector is about (see TYPE_MIN, TYPE_MARGIN); often none."""
+        import numpy as np
+
+        names, examples, owner = self._type_examples()
+        if not names:
+            return set()
+        sims = examples @ (vector / max(float(np.linalg.norm(vector)), 1e-12))
+        scores = np.array([np.sort(sims[owner == i])[-TYPE_NEAREST:].mean() for i in range(len(names))])
+        best = float(scores.max())
+        return {names[i] for i, s in enumerate(scores) if s >= TYPE_MIN and s >= best - TYPE_MARGIN}
+
+    def _type_examples(self) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """Each type's description and examples, embedded once and kept in cache_dir:
+        (names, vectors, row -> type index)."""
+        if self._types is None:
+            import numpy as np
+
+            from extract.taxonomy import load_taxonomy
+
+            taxonomy = load_taxonomy()
+            names, texts, owner = [], [], []
+            for name, spec in taxonomy.types.items():
+                lines = [t for t in [spec.description, *spec.examples] if t]
+                if lines:
+                    names.append(name)
+                    texts.extend(lines)
+                    owner.extend([len(names) - 1] * len(lines))
+            vectors = (self.encoder.encode_saved(texts, self.cache_dir) if texts
+                       else np.zeros((0, 1), dtype=np.float32))
+            self._types = (names, vectors, np.asarray(owner, dtype=np.int64))
+        return self._types
 
     def _source_weights(self, clause_ids: list[str]) -> dict[str, float]:
         sql = ("SELECT c.clause_id, c.kind, d.doc_type FROM clauses c JOIN documents d ON d.doc_id = c.doc_id "

@@ -1,6 +1,7 @@
 """Vectors in a Chroma server: `chroma run` on 127.0.0.1, reached through ACCORDS_CHROMA_URL."""
 from __future__ import annotations
 
+import contextlib
 import shutil
 import socket
 import subprocess
@@ -40,6 +41,12 @@ def _chroma_cli() -> str:
 @pytest.fixture
 def chroma_server(tmp_path: Path) -> Iterator[str]:
     """A Chroma server on a free local port with its data in tmp_path; yields its URL, stops it after."""
+    with running_chroma(tmp_path) as (url, _):
+        yield url
+
+
+@contextlib.contextmanager
+def running_chroma(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     log = (tmp_path / "chroma.log").open("w")
@@ -57,7 +64,7 @@ def chroma_server(tmp_path: Path) -> Iterator[str]:
                 pass
             assert time.monotonic() < deadline, "chroma run did not answer its heartbeat within 60 s"
             time.sleep(0.2)
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         try:
@@ -104,8 +111,24 @@ def test_unreachable_server_is_one_line_error(run_cli, tmp_path: Path, monkeypat
     doc.write_text(FRAMEWORK, encoding="utf-8")
     result = run_cli("ingest", doc)
     assert result.code == 1
-    assert result.stderr.startswith("accords: ") and len(result.stderr.strip().splitlines()) == 1
-    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("accords: cannot reach the Chroma server at http://127.0.0.1:")
+    assert len(result.stderr.strip().splitlines()) == 1 and "internal error" not in result.stderr
+
+
+def test_server_lost_after_ingest_is_one_line_error(run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = tmp_path / "atlantis-framework.txt"
+    doc.write_text(FRAMEWORK, encoding="utf-8")
+    with running_chroma(tmp_path) as (url, proc):
+        monkeypatch.setenv("ACCORDS_CHROMA_URL", url)
+        assert run_cli("ingest", doc).code == 0
+        proc.terminate()
+        proc.wait(timeout=20)
+        result = run_cli("search", "gallium reserves", "--mode", "dense")
+    assert result.code == 1
+    assert result.stderr.startswith("accords: ") and "Chroma server" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "internal error" not in result.stderr
+    lexical = run_cli("search", "gallium reserves", "--mode", "lexical", "--json")  # SQLite alone still answers
+    assert lexical.code == 0 and lexical.json()["results"][0]["clause_id"] == "atlantis-framework/s1.1"
 
 
 def test_reindex_moves_an_embedded_knowledge_base_to_a_server(run_cli, chroma_server: str, tmp_path: Path,

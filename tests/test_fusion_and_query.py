@@ -24,3 +24,10 @@ def test_quoted_phrases_are_required_and_terms_optional() -> None:
 
 def test_query_of_only_stopwords_matches_nothing_lexically() -> None:
     assert fts_match(parse_query("what is the")) is None
+
+
+def test_weighted_rrf_lets_a_lighter_list_break_ties_only() -> None:
+    fused = reciprocal_rank([["a", "b"], ["b", "a"], ["b"]], [1.0, 0.8, 0.5], k=20)
+    assert [c for c, _ in fused] == ["b", "a"]
+    alone = reciprocal_rank([["a", "b"], ["b", "a"]], [1.0, 0.8], k=20)
+    assert [c for c, _ in alone] == ["a", "b"]

@@ -88,7 +88,7 @@ def test_any_bytes_under_any_name_give_a_document_or_an_ingest_error(tmp_path: P
 def test_html_of_any_shape(tmp_path: Path, body: list[str], tags: list[str]) -> None:
     from html import escape
 
-    parts = [f"<{tag}>{escape(text)}</{tag}>" for tag, text in zip(tags + ["p"] * len(body), body)]
+    parts = [f"<{tag}>{escape(text)}</{tag}>" for tag, text in zip(tags + ["p"] * len(body), body, strict=False)]
     path = tmp_path / "page.html"
     path.write_text(f"<html><head><title>t</title></head><body><article>{''.join(parts)}</article></body></html>")
     load_or_reject(path)

@@ -351,3 +351,23 @@ def test_a_loopback_server_answers_only_to_local_host_names(home: Path) -> None:
         assert response.status_code == status, base
         if status == 400:
             assert error_of(response)["code"] == "bad_host"
+
+
+def test_unreachable_chroma_server_is_a_503_and_lexical_search_still_answers(home: Path) -> None:
+    import socket
+
+    from kb.api import KnowledgeBase
+    from kb.http import create_app
+    from kb.settings import Settings
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    kb = KnowledgeBase(Settings.resolve(home, chroma_url=f"http://127.0.0.1:{port}"))
+    with TestClient(create_app(kb, preload=False), raise_server_exceptions=False) as unreachable:
+        dense = unreachable.post("/search", json={"query": "gallium", "mode": "dense"})
+        lexical = unreachable.post("/search", json={"query": "critical minerals", "mode": "lexical"})
+    assert dense.status_code == 503
+    error = error_of(dense)
+    assert error["code"] == "vector_store_unavailable" and f"127.0.0.1:{port}" in error["message"]
+    assert lexical.status_code == 200 and lexical.json()["results"]

@@ -4,9 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fixtures.golden import DATA
 
 import ingest
-from fixtures.golden import DATA
 
 BAD = {
     "empty.txt": "empty file (0 bytes)",

@@ -10,9 +10,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from fixtures.golden import DATA, GOOD, clause_dump, golden_path
 
 import ingest
-from fixtures.golden import DATA, GOOD, clause_dump, golden_path
 
 
 @pytest.mark.parametrize("name", GOOD)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -170,3 +171,19 @@ def test_search_refuses_vectors_of_another_model_and_names_reindex(run_cli, tmp_
     assert run_cli("search", "gallium stockpile", "--mode", "lexical").code == 0  # keywords need no vectors
     report = run_cli("doctor", "--json")
     assert report.code == 1 and report.json()["foreign_models"] == ["all-MiniLM-L6-v2"]
+
+
+def test_vectors_of_an_older_clause_layout_are_refused_until_reindexed(run_cli, tmp_path: Path,
+                                                                         accords_home: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "alpha-framework.txt").write_text(DOCS["alpha-framework.txt"], encoding="utf-8")
+    assert run_cli("ingest", docs).code == 0
+    with sqlite3.connect(accords_home / "accords.db") as db:  # as a version before layout tags stored them
+        db.execute("UPDATE documents SET embed_model = 'all-MiniLM-L6-v2:fp32'")
+    refused = run_cli("search", "gallium stockpile", "--mode", "hybrid")
+    assert refused.code == 1
+    assert "title-first" in refused.stderr and "accords reindex" in refused.stderr
+    assert run_cli("reindex").code == 0
+    found = run_cli("search", "gallium stockpile", "--json")
+    assert found.code == 0 and found.json()["results"]

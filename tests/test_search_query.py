@@ -24,8 +24,8 @@ def test_abbreviated_amounts_also_match_spelled_out(term: str, expected: str) ->
 
 def test_amount_query_keeps_number_and_scale() -> None:
     parsed = parse_query("export credit of as much as $900m")
-    assert parsed.terms == ("export", "credit", "much", "$900m")
-    assert fts_match(parsed) == '"export" OR "credit" OR "much" OR ("900m" OR "900 million")'
+    assert parsed.terms == ("export", "credit", "$900m")  # "much" is a question word, not a subject
+    assert fts_match(parsed) == '"export" OR "credit" OR ("900m" OR "900 million")'
 
 
 def test_phrase_pattern_is_word_for_word_and_case_blind() -> None:
@@ -66,3 +66,25 @@ def test_source_prior_values() -> None:
 def test_bm25_weights_cover_every_fts_column(kb) -> None:
     columns = [row[1] for row in kb.store.db.execute("PRAGMA table_info(clause_fts)").fetchall()]
     assert list(BM25_WEIGHTS) == columns
+
+
+def test_question_words_and_modals_are_not_search_terms() -> None:
+    assert parse_query("when may the Ukraine fund pay out profits").terms == ("ukraine", "fund", "pay", "out", "profits")
+    assert parse_query('"may" lend').phrases == ("may",)  # a quoted word still matches exactly
+
+
+def test_embedding_text_puts_the_clause_before_its_context() -> None:
+    from kb.store import embedding_text
+
+    assert embedding_text("A Framework", "Prices", "The Participants will set a floor.") == (
+        "The Participants will set a floor. (Prices — A Framework)")
+    assert embedding_text("", "", "Bare text.") == "Bare text."
+
+
+def test_query_types_come_from_the_taxonomy_examples(kb) -> None:
+    searcher = kb.searcher
+    vectors = searcher.encoder.encode(["blocking foreign takeovers of mineral assets on national security grounds",
+                                       "recovering rare earths from scrap", "what did the two leaders say"])
+    assert "investment_screening" in searcher.query_types(vectors[0])
+    assert "recycling" in searcher.query_types(vectors[1])
+    assert searcher.query_types(vectors[2]) == set()  # a query about no commitment gets no type list

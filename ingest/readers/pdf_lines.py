@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 Word = dict[str, Any]
@@ -69,7 +70,7 @@ def _gutter(rows: list[list[Word]], width: float) -> float | None:
         return None
     votes: Counter[int] = Counter()
     for row in rows:
-        for left, right in zip(row, row[1:]):
+        for left, right in pairwise(row):
             gap_from, gap_to = left["x1"], right["x0"]
             if gap_to - gap_from >= _MIN_GUTTER:
                 for x in range(int(gap_from) + 1, int(gap_to)):
@@ -114,7 +115,7 @@ def _bands(rows: list[list[Word]], width: float) -> list[tuple[str, list[list[Wo
 
 def _spans(row: list[Word], gutter: float) -> bool:
     """True when words sit on both sides of the gutter with only a word space between them."""
-    for left, right in zip(row, row[1:]):
+    for left, right in pairwise(row):
         if left["x1"] <= gutter <= right["x0"]:
             return right["x0"] - left["x1"] < _MIN_GUTTER
     return False

@@ -12,6 +12,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable
+from itertools import pairwise
 
 from ingest.blocks import Block
 from ingest.readers.pdf_lines import Line
@@ -140,7 +141,7 @@ def _body_size(lines: list[Line]) -> float:
 def _gap_limit(lines: list[Line], body_size: float) -> dict[float, float]:
     """Per font size, the vertical gap above which a new paragraph starts."""
     gaps: dict[float, list[float]] = {}
-    for prev, line in zip(lines, lines[1:]):
+    for prev, line in pairwise(lines):
         if prev.page == line.page and prev.band == line.band and prev.size == line.size and not line.table:
             gap = line.top - prev.bottom
             if 0 <= gap < 3 * line.size:

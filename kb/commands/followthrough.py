@@ -3,7 +3,7 @@ and what changed between two versions of a text."""
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
+from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -17,13 +17,13 @@ if TYPE_CHECKING:
 _STATUS_STYLE = {"due": "bold yellow", "past": "dim", "unresolved": "magenta"}
 
 
-class StatusName(str, Enum):
+class StatusName(StrEnum):
     due = "due"
     past = "past"
     unresolved = "unresolved"
 
 
-class ClaimsFormat(str, Enum):
+class ClaimsFormat(StrEnum):
     md = "md"
     json = "json"
 
