@@ -165,3 +165,15 @@ def parse_date(value: str) -> dt.date | None:
         except ValueError:
             continue
     return None
+
+
+def leading_date(stamp: str | None, pattern: re.Pattern[str]) -> dt.date | None:
+    """The date at the start of a machine stamp, where pattern's three groups are the year, month and
+    day ("2025-10-20T09:00" for an HTML page, "D:20251020..." for a PDF); None when absent or impossible."""
+    match = pattern.match(stamp or "")
+    if not match:
+        return None
+    try:
+        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return None

@@ -3,25 +3,46 @@
 
 Pure logic over the knowledge base: renderers (report_html, report_md) and the CLI only format
 the ComparisonReport built here. Clause vectors come from the index; nothing is embedded again.
+The report's models sit in kb/compare_models.py, the legalisation profile in kb/compare_profile.py
+and the report's sentences in kb/compare_text.py; their public names stay importable from here.
 """
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections.abc import Iterable, Sequence
 from itertools import combinations
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, Field
-
-from extract.models import MODALITIES, Amount, Commitment, Deadline, Modality, force_rank
+from extract.models import Amount, Commitment
 from ingest.models import Document
+from kb.compare_models import (
+    Alignment,
+    Aspect,
+    Body,
+    Cell,
+    ComparisonReport,
+    Difference,
+    DocInfo,
+    Evidence,
+    Profile,
+    Provision,
+    TypeComparison,
+)
+from kb.compare_profile import names_project, profile, strongest
+from kb.compare_text import coverage_sentence, deadline_words, differences, join_names, money, short_names, type_label
 from kb.errors import UsageProblem
 
 if TYPE_CHECKING:
     import numpy as np
 
     from kb.api import KnowledgeBase
+
+__all__ = [
+    "ALIGN_THRESHOLD", "DEFAULT_TYPES", "FORMATS", "REPORT_DOC_TYPES", "Alignment", "Aspect", "Body", "Cell",
+    "ComparisonReport", "Difference", "DocInfo", "Evidence", "Profile", "Provision", "TypeComparison",
+    "align_clauses", "build_report", "clause_details", "compare_documents", "compare_type", "deadline_words",
+    "differences", "join_names", "money", "names_project", "profile", "render", "report_documents", "short_names",
+    "strongest", "taxonomy_types", "type_label",
+]
 
 REPORT_DOC_TYPES: tuple[str, ...] = ("agreement", "framework", "memorandum")
 FORMATS: tuple[str, ...] = ("md", "html", "json", "csv")
@@ -38,101 +59,6 @@ DEFAULT_TYPES: tuple[str, ...] = (
     "permitting", "recycling", "research_innovation", "geological_mapping", "export_restrictions", "trade_measures",
     "standards_transparency", "supply_coordination",
 )
-Aspect = Literal["force", "amount", "deadline", "minerals", "institutions"]
-
-
-class Cell(BaseModel):
-    """One matrix cell (design.md): exactly these four keys; citations live in `evidence`."""
-
-    present: bool = False
-    modality: Modality | None = Field(default=None, description="Strongest legal force among the commitments.")
-    count: int = 0
-    clause_ids: list[str] = Field(default_factory=list)
-
-
-class DocInfo(BaseModel):
-    doc_id: str
-    name: str = Field(description="Short name used in sentences: the partner party, or a short title.")
-    title: str
-    date: dt.date | None = None
-    doc_type: str = "other"
-    parties: list[str] = Field(default_factory=list)
-    n_commitments: int = 0
-
-
-class Evidence(BaseModel):
-    clause_id: str
-    doc_id: str
-    citation: str
-    page: int | None = None
-    start: int = Field(default=0, description="Offset of the clause in the document's normalised text.")
-    text: str = Field(description="The whole clause.")
-    commitments: list[Commitment] = Field(default_factory=list, description="One per commitment type.")
-
-
-class Body(BaseModel):
-    name: str
-    created: bool = Field(description="True when the document sets the body up (establish, create, convene...).")
-    clause_ids: list[str] = Field(default_factory=list)
-
-
-class Profile(BaseModel):
-    """Legalisation (design.md): obligation, precision and delegation of one document."""
-
-    doc_id: str
-    n_commitments: int
-    obligation: dict[str, int] = Field(description="Commitments per legal force, strongest first.")
-    strongest: Modality | None = None
-    precision: float = Field(description="Share of commitments naming an amount, a deadline, a mineral or a project.")
-    precise: dict[str, int] = Field(description="Commitments naming an amount / deadline / mineral / project.")
-    delegation: list[Body] = Field(default_factory=list, description="Bodies the document creates or names.")
-
-
-class Provision(BaseModel):
-    doc_id: str
-    clause_id: str
-    citation: str
-    text: str
-    modality: Modality
-    amounts: list[Amount] = Field(default_factory=list)
-    deadline: Deadline | None = None
-    minerals: list[str] = Field(default_factory=list)
-    institutions: list[str] = Field(default_factory=list)
-
-
-class Difference(BaseModel):
-    aspect: Aspect
-    sentence: str
-
-
-class Alignment(BaseModel):
-    type: str
-    similarity: float = Field(description="Lowest cosine between any two of its clauses.")
-    provisions: dict[str, Provision] = Field(description="doc_id -> its clause; documents without one are absent.")
-    differences: list[Difference] = Field(default_factory=list)
-
-
-class TypeComparison(BaseModel):
-    type: str
-    label: str
-    present_in: list[str]
-    summary: str
-    aligned: list[Alignment] = Field(default_factory=list)
-    unmatched: list[Provision] = Field(default_factory=list, description="Clauses no other document matches.")
-
-
-class ComparisonReport(BaseModel):
-    doc_ids: list[str]
-    documents: list[DocInfo]
-    types: list[str]
-    matrix: dict[str, dict[str, Cell]]
-    evidence: dict[str, Evidence] = Field(description="clause_id -> the clause, its citation and commitments.")
-    profiles: dict[str, Profile]
-    alignments: list[TypeComparison]
-    threshold: float
-
-    def doc(self, doc_id: str) -> DocInfo:
-        return next(d for d in self.documents if d.doc_id == doc_id)
 
 
 # -- entry points ----------------------------------------------------------------------------
@@ -217,112 +143,10 @@ def taxonomy_types(seen: Iterable[str]) -> list[str]:
     return list(dict.fromkeys([*base, *sorted(set(seen))]))
 
 
-_LABELS = {"price_mechanism": "Price mechanisms", "research_innovation": "Research and innovation",
-           "standards_transparency": "Standards and transparency"}
-
-
-def type_label(commitment_type: str) -> str:
-    return _LABELS.get(commitment_type, commitment_type.replace("_", " ").capitalize())
-
-
-def strongest(modalities: Iterable[str]) -> Modality | None:
-    ranked = sorted(modalities, key=force_rank, reverse=True)
-    return ranked[0] if ranked else None  # type: ignore[return-value]
-
-
 def _cell(commitments: list[Commitment], commitment_type: str) -> Cell:
     mine = [c for c in commitments if c.type == commitment_type]
     return Cell(present=bool(mine), modality=strongest(c.modality for c in mine), count=len(mine),
                 clause_ids=list(dict.fromkeys(c.clause_id for c in mine)))
-
-
-_CREATES = re.compile(r"\b(?:establish|creat|set(?:ting)? up|form|convene|launch|constitut)\w*\b", re.IGNORECASE)
-# A named project: proper-noun words, at most three lower-case words, then one project noun (singular:
-# "projects" in general name none). "the Alcoa-Sojitz gallium recovery project", "Nolans rare earths project".
-_NAMED_PROJECT = re.compile(r"((?:[A-Z][\w'’.&/]*(?:[–-][A-Z][\w'’.&/]*)*\s+){1,6})((?:[a-z]+\s+){0,3})"
-                            r"(?:project|mine|refinery|smelter|plant|facility|venture|deposit)\b(?!s)")
-_GENERIC_CAPS = {
-    "the", "this", "these", "those", "each", "both", "any", "all", "such", "every", "one", "two", "three", "if",
-    "where", "when", "for", "in", "under", "through", "with", "participants", "participant", "parties", "party",
-    "sides", "side", "government", "governments", "united", "states", "u.s.", "us", "framework", "agreement", "mou",
-    "memorandum", "section", "article", "annex", "new", "joint", "priority", "critical", "minerals", "mineral",
-    "rare", "earths", "earth", "investment", "fund", "a", "an",
-}
-_GAP_STOP = {"shall", "will", "may", "should", "to", "in", "of", "the", "a", "an", "and", "or", "for", "each", "any",
-             "such", "its", "their", "that", "which", "is", "are", "be", "new", "every", "invest", "grant", "cover",
-             "identify", "support", "fund", "finance", "build", "develop"}
-
-
-def names_project(text: str, parties: Iterable[str] = ()) -> bool:
-    """Does the text name a specific project ("the Alcoa-Sojitz gallium project"), not projects in general?"""
-    generic = _GENERIC_CAPS | {w.lower() for p in parties for w in p.split()}
-    for match in _NAMED_PROJECT.finditer(text):
-        caps = [w.lower().strip(".,") for w in re.split(r"[\s–-]+", match.group(1)) if w]
-        if any(w not in generic for w in caps) and not set(match.group(2).split()) & _GAP_STOP:
-            return True
-    return False
-
-
-def profile(doc: Document, commitments: list[Commitment]) -> Profile:
-    obligation = {m: sum(1 for c in commitments if c.modality == m) for m in MODALITIES}
-    precise = {"amount": 0, "deadline": 0, "mineral": 0, "project": 0}
-    clause_text = {c.clause_id: c.text for c in doc.clauses}
-    naming = 0
-    for c in commitments:
-        flags = {"amount": bool(c.amounts), "deadline": c.deadline is not None, "mineral": bool(c.minerals),
-                 "project": names_project(clause_text.get(c.clause_id, c.text), doc.parties)}
-        for key, flag in flags.items():
-            precise[key] += flag
-        naming += any(flags.values())
-    bodies: dict[str, Body] = {}
-    for c in commitments:
-        text = clause_text.get(c.clause_id, c.text)
-        for name in c.institutions:
-            body = bodies.setdefault(name, Body(name=name, created=False))
-            body.created = body.created or _created_in(name, text)
-            if c.clause_id not in body.clause_ids:
-                body.clause_ids.append(c.clause_id)
-    n = len(commitments)
-    return Profile(doc_id=doc.doc_id, n_commitments=n, obligation=obligation,
-                   strongest=strongest(c.modality for c in commitments),
-                   precision=round(naming / n, 3) if n else 0.0, precise=precise,
-                   delegation=sorted(bodies.values(), key=lambda b: (not b.created, b.name.lower())))
-
-
-def _created_in(name: str, text: str) -> bool:
-    at = text.lower().find(name.lower())
-    return at >= 0 and bool(_CREATES.search(text[max(0, at - 90) : at]))
-
-
-# -- names of documents in sentences ---------------------------------------------------------
-_DOC_TYPE_WORDS = {"memorandum": "MOU", "joint_statement": "joint statement", "fact_sheet": "fact sheet",
-                   "press_release": "press release", "action_plan": "action plan"}
-
-
-def short_names(docs: Sequence[Document]) -> dict[str, str]:
-    """The partner of each deal ("Japan"), the lead party of a group, or a short title; made unique."""
-    common = set.intersection(*(set(d.parties) for d in docs)) if docs else set()
-    names: dict[str, str] = {}
-    for d in docs:
-        others = [p for p in d.parties if p not in common] or d.parties[1:]  # all US-Malaysia: "Malaysia"
-        if len(others) in (1, 2):
-            names[d.doc_id] = " & ".join(others)
-        elif others:
-            names[d.doc_id] = others[0]
-        else:
-            names[d.doc_id] = _short_title(d.title)
-    for name in set(names.values()):
-        clashing = [d for d in docs if names[d.doc_id] == name]
-        if len(clashing) > 1:
-            for d in clashing:
-                names[d.doc_id] = f"{name} {_DOC_TYPE_WORDS.get(d.doc_type, d.doc_type.replace('_', ' '))}"
-    if len(set(names.values())) < len(names):
-        return {d.doc_id: d.doc_id for d in docs}
-    return names
-
-
-def _short_title(title: str, limit: int = 40) -> str:
-    return title if len(title) <= limit else title[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 # -- aligned provisions ----------------------------------------------------------------------
@@ -409,7 +233,7 @@ def compare_type(commitment_type: str, docs: list[Document], found: dict[str, li
                        key=lambda p: position([p.clause_id]))
     present = [doc_id for doc_id in doc_ids if doc_id in units]
     return TypeComparison(type=commitment_type, label=type_label(commitment_type), present_in=present,
-                          summary=_coverage_sentence(commitment_type, present, doc_ids, names),
+                          summary=coverage_sentence(commitment_type, present, doc_ids, names),
                           aligned=aligned, unmatched=unmatched)
 
 
@@ -428,120 +252,3 @@ def clause_details(evidence: Evidence) -> dict[str, object]:
         deadline = deadline or c.deadline
     return {"amounts": list(amounts.values()), "deadline": deadline, "minerals": list(minerals.values()),
             "institutions": list(institutions)}
-
-
-_NUMBERS = {3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
-
-
-def _coverage_sentence(commitment_type: str, present: list[str], doc_ids: list[str], names: dict[str, str]) -> str:
-    what = type_label(commitment_type).lower()
-    if len(present) == len(doc_ids):
-        if len(doc_ids) == 2:
-            return f"Both address {what}."
-        return f"All {_NUMBERS.get(len(doc_ids), str(len(doc_ids)))} documents address {what}."
-    absent = [d for d in doc_ids if d not in present]
-    if len(present) == 1:
-        return f"Only {names[present[0]]} addresses {what}; {join_names([names[d] for d in absent])} do not."
-    return f"{join_names([names[d] for d in present])} address {what}; {join_names([names[d] for d in absent])} " \
-           f"{'does' if len(absent) == 1 else 'do'} not."
-
-
-# -- differences in plain sentences ----------------------------------------------------------
-_BOUNDS = {"exact": "", "at_least": "at least ", "up_to": "up to ", "about": "about ", "more_than": "more than "}
-_SIGNS = {"USD": "US$", "AUD": "A$", "EUR": "€", "GBP": "£", "JPY": "¥", "CAD": "C$"}
-
-
-def money(amount: Amount) -> str:
-    """'at least US$1 billion' from an Amount; amounts without a currency keep their own words."""
-    if not amount.currency:
-        return amount.text
-    sign = _SIGNS.get(amount.currency, amount.currency + " ")
-    for scale, word in ((1e12, " trillion"), (1e9, " billion"), (1e6, " million")):
-        if amount.value >= scale:
-            number = f"{amount.value / scale:.2f}".rstrip("0").rstrip(".")
-            return f"{_BOUNDS[amount.bound]}{sign}{number}{word}"
-    return f"{_BOUNDS[amount.bound]}{sign}{amount.value:,.0f}"
-
-
-def join_names(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _by_value(row: dict[str, Provision], names: dict[str, str], value) -> str:  # type: ignore[no-untyped-def]
-    """'Australia: X; Japan and Malaysia: Y.' — documents sharing a value are named together."""
-    grouped: dict[str, list[str]] = {}
-    for doc_id, p in row.items():
-        grouped.setdefault(value(p), []).append(names[doc_id])
-    return "; ".join(f"{join_names(who)}: {text}" for text, who in grouped.items()) + "."
-
-
-_DEADLINE_ANCHOR = re.compile(r"\s+(?:of|after|from)\s+(?:the\s+)?(?:date|signature|signing|entry)\b.*$", re.IGNORECASE)
-
-
-def deadline_words(d: Deadline | None) -> str:
-    """'within six months' from 'Within six months of the date of this Framework'."""
-    if d is None:
-        return ""
-    text = _DEADLINE_ANCHOR.sub("", " ".join(d.text.split())) or d.text
-    return text[:1].lower() + text[1:] if text[:1].isupper() and not text[1:2].isupper() else text
-
-
-def _deadline_key(d: Deadline | None) -> str:
-    if d is None:
-        return ""
-    return str(d.days) if d.days is not None else (d.date.isoformat() if d.date else d.text.lower().strip())
-
-
-def differences(row: dict[str, Provision], names: dict[str, str]) -> list[Difference]:
-    """One plain sentence for each aspect on which the aligned clauses differ."""
-    out: list[Difference] = []
-    ranks = {doc_id: force_rank(p.modality) for doc_id, p in row.items()}
-    if len(set(ranks.values())) > 1:
-        top, low = max(ranks.values()), min(ranks.values())
-        many = len(set(ranks.values())) > 2
-
-        def force(p: Provision) -> str:
-            r = force_rank(p.modality)
-            tag = ("strongest" if many else "stronger") if r == top else (("weakest" if many else "weaker")
-                                                                          if r == low else "")
-            return f"{p.modality} ({tag})" if tag else p.modality
-
-        out.append(Difference(aspect="force", sentence=_by_value(row, names, force)))
-    amounts = {doc_id: frozenset((round(a.value, 2), a.currency, a.bound) for a in p.amounts) for doc_id, p in row.items()}
-    deadlines = {doc_id: _deadline_key(p.deadline) for doc_id, p in row.items()}
-    with_deadline = any(deadlines.values())
-    if len(set(amounts.values())) > 1:
-        def amount(p: Provision) -> str:
-            due = deadline_words(p.deadline) if with_deadline else ""
-            if p.amounts:
-                return " and ".join(money(a) for a in p.amounts) + (f" {due}" if due else "")
-            return "no amount" + (f", {due}" if due else "")
-
-        out.append(Difference(aspect="amount", sentence=_by_value(row, names, amount)))
-    elif len(set(deadlines.values())) > 1:
-        out.append(Difference(aspect="deadline", sentence=_by_value(
-            row, names, lambda p: deadline_words(p.deadline) or "no deadline")))
-    for aspect, field, none in (("minerals", "minerals", "no mineral named"),
-                                ("institutions", "institutions", "no institution named")):
-        sentence = _set_difference(row, names, field, none)
-        if sentence:
-            out.append(Difference(aspect=aspect, sentence=sentence))  # type: ignore[arg-type]
-    return out
-
-
-def _set_difference(row: dict[str, Provision], names: dict[str, str], field: str, none: str) -> str:
-    """'Australia: gallium; Japan: no mineral named; both name rare earths.' or '' when all agree."""
-    values = {doc_id: {v.lower(): v for v in getattr(p, field)} for doc_id, p in row.items()}
-    if len({frozenset(v) for v in values.values()}) == 1:
-        return ""
-    shared = set.intersection(*(set(v) for v in values.values()))
-
-    def own(p: Provision) -> str:
-        mine = [v for k, v in values[p.doc_id].items() if k not in shared]
-        return ", ".join(sorted(mine, key=str.lower)) or ("nothing else" if shared else none)
-
-    sentence = _by_value(row, names, own)
-    if shared:
-        common = sorted((next(iter(values.values()))[k] for k in shared), key=str.lower)
-        sentence = f"{sentence[:-1]}; {'both' if len(row) == 2 else 'all'} name {join_names(common)}."
-    return sentence

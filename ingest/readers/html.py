@@ -7,13 +7,13 @@ chrome, stands in. The page title and publication date travel back as Hints.
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
 
 from ingest.blocks import Block, Blocks, Hints
 from ingest.errors import IngestError
+from ingest.metadata import leading_date
 from ingest.readers.text import decode
 
 MAX_DEPTH = 500
@@ -21,6 +21,7 @@ _CHROME = ("script, style, noscript, template, nav, header, footer, aside, form,
            "[role=navigation], [role=banner], [role=contentinfo], [aria-hidden=true], "
            "[class*=cookie], [id*=cookie], [class*=consent], [class*=sidebar], [class*=breadcrumb]")
 _SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,60}$")
+_STAMP = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})")  # ISO 8601, as meta tags give it
 
 
 def read_html(data: bytes, path: Path) -> list[Block]:
@@ -157,14 +158,4 @@ def _hints(tree: Any) -> Hints:
         stamp = time.attributes.get("datetime") if time is not None else None
     canonical = tree.css_first('link[rel="canonical"]')
     source = (canonical.attributes.get("href") if canonical is not None else None) or meta("og:url")
-    return Hints(title=title, date=_date(stamp), source=source)
-
-
-def _date(stamp: str | None) -> dt.date | None:
-    match = re.match(r"\s*(\d{4})-(\d{2})-(\d{2})", stamp or "")
-    if not match:
-        return None
-    try:
-        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-    except ValueError:
-        return None
+    return Hints(title=title, date=leading_date(stamp, _STAMP), source=source)

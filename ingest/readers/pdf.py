@@ -5,7 +5,6 @@ is corrupt or cut short each raise IngestError with a one-line reason.
 """
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 from pathlib import Path
@@ -14,8 +13,11 @@ from typing import Any
 from ingest.blocks import Block, Blocks, Hints
 from ingest.errors import IngestError
 from ingest.limits import check_pages, check_pdf_streams
+from ingest.metadata import leading_date
 from ingest.readers.pdf_lines import Line, page_lines
 from ingest.readers.pdf_paragraphs import paragraphs, remove_furniture
+
+_STAMP = re.compile(r"(?:D:)?(\d{4})(\d{2})(\d{2})")  # a PDF date: D:YYYYMMDDHHmmSS...
 
 
 def read_pdf(data: bytes, path: Path) -> list[Block]:
@@ -71,20 +73,10 @@ def _hints(meta: dict[str, Any]) -> Hints:
     # Word and printers leave file names or tool names here; such titles are noise.
     if title and (re.search(r"\.(docx?|pdf|rtf|indd)$|^microsoft word|^untitled", title, re.I) or len(title) < 4):
         title = None
-    return Hints(title=title, date=_pdf_date(_text(meta.get("CreationDate"))))
+    return Hints(title=title, date=leading_date(_text(meta.get("CreationDate")), _STAMP))
 
 
 def _text(value: object) -> str | None:
     if isinstance(value, bytes):
         value = value.decode("utf-8", "ignore")
     return " ".join(value.split()) if isinstance(value, str) and value.strip() else None
-
-
-def _pdf_date(value: str | None) -> dt.date | None:
-    match = re.match(r"(?:D:)?(\d{4})(\d{2})(\d{2})", value or "")
-    if not match:
-        return None
-    try:
-        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-    except ValueError:
-        return None

@@ -1,0 +1,165 @@
+"""The comparison report's words: labels of commitment types, short names of documents, the
+coverage sentence of a type, and the differences between aligned clauses in plain sentences."""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from extract.models import Amount, Deadline, force_rank
+from ingest.models import Document
+from kb.compare_models import Difference, Provision
+
+_LABELS = {"price_mechanism": "Price mechanisms", "research_innovation": "Research and innovation",
+           "standards_transparency": "Standards and transparency"}
+
+
+def type_label(commitment_type: str) -> str:
+    return _LABELS.get(commitment_type, commitment_type.replace("_", " ").capitalize())
+
+
+# -- names of documents in sentences ---------------------------------------------------------
+_DOC_TYPE_WORDS = {"memorandum": "MOU", "joint_statement": "joint statement", "fact_sheet": "fact sheet",
+                   "press_release": "press release", "action_plan": "action plan"}
+
+
+def short_names(docs: Sequence[Document]) -> dict[str, str]:
+    """The partner of each deal ("Japan"), the lead party of a group, or a short title; made unique."""
+    common = set.intersection(*(set(d.parties) for d in docs)) if docs else set()
+    names: dict[str, str] = {}
+    for d in docs:
+        others = [p for p in d.parties if p not in common] or d.parties[1:]  # all US-Malaysia: "Malaysia"
+        if len(others) in (1, 2):
+            names[d.doc_id] = " & ".join(others)
+        elif others:
+            names[d.doc_id] = others[0]
+        else:
+            names[d.doc_id] = _short_title(d.title)
+    for name in set(names.values()):
+        clashing = [d for d in docs if names[d.doc_id] == name]
+        if len(clashing) > 1:
+            for d in clashing:
+                names[d.doc_id] = f"{name} {_DOC_TYPE_WORDS.get(d.doc_type, d.doc_type.replace('_', ' '))}"
+    if len(set(names.values())) < len(names):
+        return {d.doc_id: d.doc_id for d in docs}
+    return names
+
+
+def _short_title(title: str, limit: int = 40) -> str:
+    return title if len(title) <= limit else title[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+_NUMBERS = {3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
+
+
+def coverage_sentence(commitment_type: str, present: list[str], doc_ids: list[str], names: dict[str, str]) -> str:
+    what = type_label(commitment_type).lower()
+    if len(present) == len(doc_ids):
+        if len(doc_ids) == 2:
+            return f"Both address {what}."
+        return f"All {_NUMBERS.get(len(doc_ids), str(len(doc_ids)))} documents address {what}."
+    absent = [d for d in doc_ids if d not in present]
+    if len(present) == 1:
+        return f"Only {names[present[0]]} addresses {what}; {join_names([names[d] for d in absent])} do not."
+    return f"{join_names([names[d] for d in present])} address {what}; {join_names([names[d] for d in absent])} " \
+           f"{'does' if len(absent) == 1 else 'do'} not."
+
+
+# -- differences in plain sentences ----------------------------------------------------------
+_BOUNDS = {"exact": "", "at_least": "at least ", "up_to": "up to ", "about": "about ", "more_than": "more than "}
+_SIGNS = {"USD": "US$", "AUD": "A$", "EUR": "€", "GBP": "£", "JPY": "¥", "CAD": "C$"}
+
+
+def money(amount: Amount) -> str:
+    """'at least US$1 billion' from an Amount; amounts without a currency keep their own words."""
+    if not amount.currency:
+        return amount.text
+    sign = _SIGNS.get(amount.currency, amount.currency + " ")
+    for scale, word in ((1e12, " trillion"), (1e9, " billion"), (1e6, " million")):
+        if amount.value >= scale:
+            number = f"{amount.value / scale:.2f}".rstrip("0").rstrip(".")
+            return f"{_BOUNDS[amount.bound]}{sign}{number}{word}"
+    return f"{_BOUNDS[amount.bound]}{sign}{amount.value:,.0f}"
+
+
+def join_names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _by_value(row: dict[str, Provision], names: dict[str, str], value) -> str:  # type: ignore[no-untyped-def]
+    """'Australia: X; Japan and Malaysia: Y.' — documents sharing a value are named together."""
+    grouped: dict[str, list[str]] = {}
+    for doc_id, p in row.items():
+        grouped.setdefault(value(p), []).append(names[doc_id])
+    return "; ".join(f"{join_names(who)}: {text}" for text, who in grouped.items()) + "."
+
+
+_DEADLINE_ANCHOR = re.compile(r"\s+(?:of|after|from)\s+(?:the\s+)?(?:date|signature|signing|entry)\b.*$", re.IGNORECASE)
+
+
+def deadline_words(d: Deadline | None) -> str:
+    """'within six months' from 'Within six months of the date of this Framework'."""
+    if d is None:
+        return ""
+    text = _DEADLINE_ANCHOR.sub("", " ".join(d.text.split())) or d.text
+    return text[:1].lower() + text[1:] if text[:1].isupper() and not text[1:2].isupper() else text
+
+
+def _deadline_key(d: Deadline | None) -> str:
+    if d is None:
+        return ""
+    return str(d.days) if d.days is not None else (d.date.isoformat() if d.date else d.text.lower().strip())
+
+
+def differences(row: dict[str, Provision], names: dict[str, str]) -> list[Difference]:
+    """One plain sentence for each aspect on which the aligned clauses differ."""
+    out: list[Difference] = []
+    ranks = {doc_id: force_rank(p.modality) for doc_id, p in row.items()}
+    if len(set(ranks.values())) > 1:
+        top, low = max(ranks.values()), min(ranks.values())
+        many = len(set(ranks.values())) > 2
+
+        def force(p: Provision) -> str:
+            r = force_rank(p.modality)
+            tag = ("strongest" if many else "stronger") if r == top else (("weakest" if many else "weaker")
+                                                                          if r == low else "")
+            return f"{p.modality} ({tag})" if tag else p.modality
+
+        out.append(Difference(aspect="force", sentence=_by_value(row, names, force)))
+    amounts = {doc_id: frozenset((round(a.value, 2), a.currency, a.bound) for a in p.amounts) for doc_id, p in row.items()}
+    deadlines = {doc_id: _deadline_key(p.deadline) for doc_id, p in row.items()}
+    with_deadline = any(deadlines.values())
+    if len(set(amounts.values())) > 1:
+        def amount(p: Provision) -> str:
+            due = deadline_words(p.deadline) if with_deadline else ""
+            if p.amounts:
+                return " and ".join(money(a) for a in p.amounts) + (f" {due}" if due else "")
+            return "no amount" + (f", {due}" if due else "")
+
+        out.append(Difference(aspect="amount", sentence=_by_value(row, names, amount)))
+    elif len(set(deadlines.values())) > 1:
+        out.append(Difference(aspect="deadline", sentence=_by_value(
+            row, names, lambda p: deadline_words(p.deadline) or "no deadline")))
+    for aspect, field, none in (("minerals", "minerals", "no mineral named"),
+                                ("institutions", "institutions", "no institution named")):
+        sentence = _set_difference(row, names, field, none)
+        if sentence:
+            out.append(Difference(aspect=aspect, sentence=sentence))  # type: ignore[arg-type]
+    return out
+
+
+def _set_difference(row: dict[str, Provision], names: dict[str, str], field: str, none: str) -> str:
+    """'Australia: gallium; Japan: no mineral named; both name rare earths.' or '' when all agree."""
+    values = {doc_id: {v.lower(): v for v in getattr(p, field)} for doc_id, p in row.items()}
+    if len({frozenset(v) for v in values.values()}) == 1:
+        return ""
+    shared = set.intersection(*(set(v) for v in values.values()))
+
+    def own(p: Provision) -> str:
+        mine = [v for k, v in values[p.doc_id].items() if k not in shared]
+        return ", ".join(sorted(mine, key=str.lower)) or ("nothing else" if shared else none)
+
+    sentence = _by_value(row, names, own)
+    if shared:
+        common = sorted((next(iter(values.values()))[k] for k in shared), key=str.lower)
+        sentence = f"{sentence[:-1]}; {'both' if len(row) == 2 else 'all'} name {join_names(common)}."
+    return sentence
