@@ -47,6 +47,7 @@ from kb.http import (
     search,
 )
 from kb.models import DocSummary, SearchMode
+from kb.vectors import unreachable_server
 
 T = TypeVar("T")
 DOC_ID = re.compile(DOC_ID_PATTERN)
@@ -96,6 +97,10 @@ async def _call(run: Serial, view: Callable[..., T], *args: Any) -> T:
         raise ToolError(f"no document with id {exc.doc_id!r}; read accords://documents for the ids") from None
     except AccordsError as exc:
         raise ToolError(str(exc)) from None
+    except Exception as exc:
+        if lost := unreachable_server(exc):  # a Chroma server lost mid-call: say so, as the CLI does
+            raise ToolError(str(lost)) from None
+        raise
 
 
 def _request(model: type[T], **values: Any) -> T:

@@ -16,17 +16,18 @@ if TYPE_CHECKING:
     from kb.store import Store
 
 MIN_SHARE = 0.05  # below this share of clauses, filtering inside the retriever is cheaper
-MAX_WIDEN = 20
+MAX_WIDE = 1000  # longest unfiltered list worth checking; past it (a phrase's 300 candidates), filter inside
 
 
-def widen_factor(store: Store, filters: SearchFilters) -> int:
-    """How many times more results to rank unfiltered; 0 to filter inside the retriever."""
+def widen_factor(store: Store, filters: SearchFilters, limit: int) -> int:
+    """How many times more than limit results to rank unfiltered; 0 to filter inside the retriever."""
     if filters.is_empty():
         return 1
     if filters.types or filters.doc_ids:  # clause-level, or a handful of documents: filter inside
         return 0
     share = store.clause_share(filters)
-    return 0 if share < MIN_SHARE else min(MAX_WIDEN, math.ceil(2 / share))
+    factor = math.ceil(2 / share) if share >= MIN_SHARE else 0
+    return factor if factor * limit <= MAX_WIDE else 0
 
 
 def keep_passing(store: Store, ranked: list[tuple[str, float]], filters: SearchFilters) -> list[tuple[str, float]]:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from kb.vectors import VectorIndex
 
 CANDIDATES = 50  # per retriever, before fusion (100 gained one gold query but costs the lexical AND shortcut)
-PHRASE_CANDIDATES = 1000  # clauses holding a quoted phrase that dense mode ranks (the best by BM25)
+PHRASE_CANDIDATES = 300  # clauses holding a quoted phrase that dense mode ranks (the best by BM25; 1000 cost 50 ms at 100k)
 # Candidates for an OR of terms: see Searcher._terms.
 SPLIT_ROWS, COMMON_SHARE = 20_000, 0.05
 MATCH_COLUMNS = "{text heading}"
@@ -256,7 +256,7 @@ class Searcher:
 
     def bm25(self, match: str, filters: SearchFilters, limit: int) -> list[tuple[str, float]]:
         """Clauses matching an FTS5 expression, best first, as (clause_id, BM25 score; higher is better)."""
-        widen = widen_factor(self.store, filters)
+        widen = widen_factor(self.store, filters, limit)
         if widen > 1:
             wide = self._bm25(match, SearchFilters(), limit * widen)
             kept = keep_passing(self.store, wide, filters)
@@ -296,7 +296,7 @@ class Searcher:
         if filters.doc_ids:  # a few documents: rank exactly their clauses that pass
             among = self.store.clause_ids_where(filters)
             return self.index.query(vector, min(depth, len(among)), SearchFilters(), among=among)
-        widen = widen_factor(self.store, filters)
+        widen = widen_factor(self.store, filters, depth)
         if widen > 1:
             wide = self.index.query(vector, depth * widen, SearchFilters())
             kept = keep_passing(self.store, wide, filters)
