@@ -4,8 +4,9 @@
 
 Rows, all over the same clause texts in the same run:
   bare nlp.pipe        the same spaCy pipeline (same pipes, no accords components)
-  extract, warm        Extractor.extract_many with clause embeddings already computed, as at ingest,
-                       where the vector index embeds the same clause texts with the same Encoder
+  extract, warm        Extractor.extract_many with the clause embeddings already computed (a second
+                       extraction of the same text, as `accords eval` or a re-ingest after a taxonomy
+                       change does): the spaCy pipeline with our components and the type model
   extract, rules only  Extractor(encoder=False): no embeddings at all
   extract, cold        extract with an empty embedding cache: the clauses that are not among the
                        shipped annotated ones are embedded here
