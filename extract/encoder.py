@@ -6,6 +6,7 @@ records which model and backend produced a vector so the store can refuse to mix
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import threading
 from collections import OrderedDict
@@ -99,16 +100,18 @@ class Encoder:
 
         if folder is None:
             return self.encode(texts)
-        key = hashlib.sha1("\n".join([self.model_id, *texts]).encode("utf-8")).hexdigest()[:20]
+        key = hashlib.sha1(json.dumps([self.model_id, *texts]).encode("utf-8")).hexdigest()[:20]
         path = folder / f"vectors-{key}.npy"
         try:
-            return np.load(path)
-        except (OSError, ValueError):
+            saved = np.load(path)
+            if saved.shape[0] == len(texts):
+                return saved
+        except (OSError, ValueError, EOFError):
             pass
         vectors = self.encode(texts)
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            partial = path.with_suffix(f".{os.getpid()}.tmp")
+            partial = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
             with partial.open("wb") as f:
                 np.save(f, vectors)
             partial.replace(path)  # readers never see half a file

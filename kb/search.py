@@ -164,12 +164,12 @@ def _embedder() -> ThreadPoolExecutor:
 class Searcher:
     def __init__(self, store: Store, index: VectorIndex | Callable[[], VectorIndex],
                  encoder: Encoder | Callable[[], Encoder], split_rows: int = SPLIT_ROWS,
-                 cache_dir: Path | None = None) -> None:
+                 common_share: float = COMMON_SHARE, cache_dir: Path | None = None) -> None:
         """index and encoder may be functions that open them: lexical search then needs neither Chroma
         nor the model, and still answers when a Chroma server is down."""
         self.store = store
         self.term_counts = TermCounts(store.db, MATCH_COLUMNS)
-        self.split_rows = split_rows
+        self.split_rows, self.common_share = split_rows, common_share
         self.cache_dir = cache_dir  # where fixed vectors (the taxonomy examples) are kept between processes
         self._index = index
         self._encoder = encoder
@@ -240,9 +240,11 @@ class Searcher:
             return found
         counts = self.term_counts([term_match(t) for t in query.terms])
         if sum(counts.values()) > self.split_rows:
-            rare = [m for m, n in counts.items() if n <= COMMON_SHARE * self.term_counts.total]
+            rare = [m for m, n in counts.items() if n <= self.common_share * self.term_counts.total]
             if 0 < len(rare) < len(counts):
-                return self.bm25(f"({' OR '.join(rare)}) AND ({match})", filters, depth)
+                found = self.bm25(f"({' OR '.join(rare)}) AND ({match})", filters, depth)
+                if len(found) >= depth:  # else the common terms must fill the list: the full OR below
+                    return found
         return self.bm25(match, filters, depth)
 
     def _exact(self, scored: list[tuple[str, float]], phrases: tuple[str, ...]) -> list[tuple[str, float]]:
@@ -289,7 +291,7 @@ class Searcher:
         candidates = [c for c, _ in self._exact(self.bm25(phrases, filters, PHRASE_CANDIDATES), query.phrases)]
         if not candidates:
             return []
-        # Chroma ranks the candidates itself: fetching thousands of vectors into Python took 300 ms at 100k.
+        # Ranked from their own vectors (VectorIndex.query with among): HNSW hunting a few allowed ids is slow.
         return self.index.query(vector, min(depth, len(candidates)), SearchFilters(), among=candidates)  # filtered above
 
     def _nearest(self, vector: np.ndarray, filters: SearchFilters, depth: int) -> list[tuple[str, float]]:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 COLLECTION = "clauses"
 EF_SEARCH = 400
 _ADD_BATCH = 4000
+_GET_BATCH = 10_000
 
 
 def date_number(value: dt.date | str | None) -> int:
@@ -134,8 +135,11 @@ class VectorIndex:
         ids = list(dict.fromkeys(ids))
         if not ids:
             return {}
-        got = self.collection.get(ids=ids, include=["embeddings"])
-        return {i: np.asarray(v, dtype=np.float32) for i, v in zip(got["ids"], got["embeddings"], strict=True)}
+        out: dict[str, np.ndarray] = {}
+        for start in range(0, len(ids), _GET_BATCH):  # one get of over 32766 ids is too many SQL variables
+            got = self.collection.get(ids=ids[start : start + _GET_BATCH], include=["embeddings"])
+            out.update((i, np.asarray(v, dtype=np.float32)) for i, v in zip(got["ids"], got["embeddings"], strict=True))
+        return out
 
     def query(self, vector: np.ndarray, k: int, filters: SearchFilters,
               among: list[str] | None = None) -> list[tuple[str, float]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kb.models import SearchFilters
-from kb.search import COMMON_SHARE, Searcher, parse_query
+from kb.search import Searcher, parse_query
 
 COMMON = "The Participants intend to cooperate on minerals supply"
 RARE = ["tungsten", "gallium", "antimony", "germanium"]
@@ -25,13 +25,23 @@ def _write_corpus(folder: Path, n_docs: int = 6, per_doc: int = 20) -> None:
 
 
 def test_rare_term_split_ranks_like_the_full_or(kb, tmp_path: Path) -> None:
-    _write_corpus(tmp_path / "docs")
-    kb.ingest([tmp_path / "docs"])
+    # 10 documents of 20 clauses: "supply" in all 200, "tungsten" in 50 (a quarter), enough to fill the
+    # 50 candidates, so the split's own list is what search returns.
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for d in range(10):
+        lines = [f"Alpha-Beta Framework {d} on Minerals", "", "Section 1"]
+        for i in range(20):
+            metal = "tungsten" if i % 4 == 0 else "copper"
+            lines.append(f"{i + 1}. {COMMON} and {metal} refining, item {d}-{i}.")
+        (docs / f"alpha-beta-{d}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    kb.ingest([docs])
     exact = Searcher(kb.store, kb.index, kb.encoder, split_rows=10**9)
-    split = Searcher(kb.store, kb.index, kb.encoder, split_rows=1)
-    query = "tungsten cooperation on supply"
+    split = Searcher(kb.store, kb.index, kb.encoder, split_rows=1, common_share=0.3)
     counts = split.term_counts(['"tungsten"', '"supply"'])
-    assert counts['"tungsten"'] <= COMMON_SHARE * split.term_counts.total < counts['"supply"']  # the split fires
+    assert counts['"tungsten"'] == 50 and counts['"supply"'] == 200  # the split fires and fills the list alone
+    query = "tungsten supply, copper"  # no clause holds all three: the AND shortcut passes to the split
+    assert split.bm25(" AND ".join(f'"{t}"' for t in ("tungsten", "supply", "copper")), SearchFilters(), 50) == []
     exact_hits = exact.search(query, k=5, mode="lexical").results
     split_hits = split.search(query, k=5, mode="lexical").results
     assert [h.clause_id for h in split_hits] == [h.clause_id for h in exact_hits]
