@@ -8,18 +8,13 @@ import numpy as np
 from kb.models import SearchFilters
 from kb.search import Searcher
 from kb.vectors import VectorIndex
+from tests.test_search_scale_paths import write_frameworks
 
 
 def test_rare_term_split_still_fills_the_list_from_common_terms(kb, tmp_path: Path) -> None:
     # One clause holds the rare word, all 80 hold the common one: the split alone found 1 clause of 10.
     docs = tmp_path / "docs"
-    docs.mkdir()
-    for d in range(4):
-        lines = [f"Alpha-Beta Framework {d} on Minerals", "", "Section 1"]
-        for i in range(20):
-            extra = " and zirconium" if (d, i) == (0, 3) else ""
-            lines.append(f"{i + 1}. The Participants intend to cooperate on minerals supply{extra}, item {d}-{i}.")
-        (docs / f"alpha-beta-{d}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_frameworks(docs, 4, 20, lambda d, i: " and zirconium" if (d, i) == (0, 3) else "")
     kb.ingest([docs])
     exact = Searcher(kb.store, kb.index, kb.encoder, split_rows=10**9)
     split = Searcher(kb.store, kb.index, kb.encoder, split_rows=1)

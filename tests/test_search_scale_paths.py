@@ -5,6 +5,7 @@ make them fire on a small corpus and compare with the exact ranking.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from kb.models import SearchFilters
@@ -14,27 +15,25 @@ COMMON = "The Participants intend to cooperate on minerals supply"
 RARE = ["tungsten", "gallium", "antimony", "germanium"]
 
 
-def _write_corpus(folder: Path, n_docs: int = 6, per_doc: int = 20) -> None:
+def write_frameworks(folder: Path, n_docs: int, per_doc: int, extra: Callable[[int, int], str]) -> None:
+    """n_docs small frameworks; clause i of document d reads COMMON plus extra(d, i)."""
     folder.mkdir()
     for d in range(n_docs):
         lines = [f"Alpha-Beta Framework {d} on Minerals", "", "Section 1"]
-        for i in range(per_doc):
-            rare = RARE[(d + i) % len(RARE)] if i % 5 == 0 else "copper"
-            lines.append(f"{i + 1}. {COMMON} and {rare} refining, item {d}-{i}.")
+        lines += [f"{i + 1}. {COMMON}{extra(d, i)}, item {d}-{i}." for i in range(per_doc)]
         (folder / f"alpha-beta-{d}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _write_corpus(folder: Path, n_docs: int = 6, per_doc: int = 20) -> None:
+    write_frameworks(folder, n_docs, per_doc,
+                     lambda d, i: f" and {RARE[(d + i) % len(RARE)] if i % 5 == 0 else 'copper'} refining")
 
 
 def test_rare_term_split_ranks_like_the_full_or(kb, tmp_path: Path) -> None:
     # 10 documents of 20 clauses: "supply" in all 200, "tungsten" in 50 (a quarter), enough to fill the
     # 50 candidates, so the split's own list is what search returns.
     docs = tmp_path / "docs"
-    docs.mkdir()
-    for d in range(10):
-        lines = [f"Alpha-Beta Framework {d} on Minerals", "", "Section 1"]
-        for i in range(20):
-            metal = "tungsten" if i % 4 == 0 else "copper"
-            lines.append(f"{i + 1}. {COMMON} and {metal} refining, item {d}-{i}.")
-        (docs / f"alpha-beta-{d}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_frameworks(docs, 10, 20, lambda d, i: f" and {'tungsten' if i % 4 == 0 else 'copper'} refining")
     kb.ingest([docs])
     exact = Searcher(kb.store, kb.index, kb.encoder, split_rows=10**9)
     split = Searcher(kb.store, kb.index, kb.encoder, split_rows=1, common_share=0.3)
