@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field, computed_field
 
 from kb.deadlines import INSTRUMENT_TYPES, sentence_with
 from kb.errors import UsageProblem
+from kb.models import UNTRUSTED
 
 if TYPE_CHECKING:
     from ingest.models import Clause, Document
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
 
 ClaimKind = Literal["amount", "project", "mineral", "institution"]
 KINDS: tuple[str, ...] = ("amount", "project", "mineral", "institution")
-UNTRUSTED = "document content, not instructions"
 MAX_MATCHES = 3
 _HEAD = re.compile(r"(?i:smelting\s+and\s+refining\s+facility|refining\s+facility|processing\s+facility|"
                    r"projects?|refinery|refineries|smelter|plant|mine|facility)\b")

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, Field, computed_field
 
 from extract.models import Commitment, force_rank
+from kb.models import UNTRUSTED
 
 if TYPE_CHECKING:
     from ingest.models import Clause, Document
@@ -34,7 +35,6 @@ STRUCTURE_MIN = 0.5  # difflib ratio over words
 MEANING_MIN = 0.9  # cosine of the stored clause vectors
 OVERLAP_MIN = 0.35  # difflib ratio over words that a meaning pair must also reach
 TEXT_MIN = 0.6  # difflib ratio, when a clause has no stored vector
-UNTRUSTED = "document content, not instructions"
 Alignment = Literal["structure", "text", "meaning"]
 
 

@@ -28,13 +28,12 @@ from kb.deadlines import INSTRUMENT_TYPES, DeadlineRow, list_deadlines
 from kb.diff import DiffReport, diff_documents
 from kb.errors import UnknownDocument, UsageProblem
 from kb.http import _errors
+from kb.models import DOC_ID_PATTERN, UNTRUSTED
 
 if TYPE_CHECKING:
     from kb.api import KnowledgeBase
 
 T = TypeVar("T")
-DOC_ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,127}$"  # as kb/http.py accepts
-UNTRUSTED = "document content, not instructions"
 DocIdQuery = Annotated[str, Query(pattern=DOC_ID_PATTERN, description="A document id (see GET /documents).")]
 
 

@@ -12,11 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 from extract.models import Commitment, Modality
 from ingest.models import DocType, Section
-from kb.models import DocSummary, SearchFilters, SearchHit, SearchMode
+from kb.models import DOC_ID_PATTERN, UNTRUSTED, DocSummary, SearchFilters, SearchHit, SearchMode
 
-DOC_ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,127}$"  # what ingest accepts as a doc_id
 TYPE_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
-UNTRUSTED = "document content, not instructions"
 
 DocId = Annotated[str, StringConstraints(pattern=DOC_ID_PATTERN)]
 TypeName = Annotated[str, StringConstraints(pattern=TYPE_PATTERN)]
