@@ -67,6 +67,19 @@ def segment(blocks: list[Block], doc_id: str) -> tuple[str, list[Section], list[
     return text, builder.sections, builder.clauses
 
 
+def _last_body_marker(blocks: list[Block]) -> int:
+    """The index of the last numbered heading or item before any annex. A "Signed at ..." line before
+    it (some memoranda open with their place and date) is a signature clause, not the signature block."""
+    last = -1
+    for i, block in enumerate(blocks):
+        heading = numbered_heading(block.text.strip())
+        if heading is not None and heading.word in ANNEX_WORDS:
+            break
+        if heading is not None or block.list_item or is_marked(block.text):
+            last = i
+    return last
+
+
 class _Builder:
     def __init__(self, doc_id: str, blocks: list[Block]) -> None:
         self.doc_id = doc_id
@@ -90,6 +103,7 @@ class _Builder:
         ranks = sorted({WORD_RANK[w] for w in words})
         self.word_rank = {w: ranks.index(WORD_RANK[w]) + 1 for w in words}
         self.recitals = any(RECITAL_CUES.match(b.text) for b in blocks[:80])
+        self.last_body_at = _last_body_marker(blocks)
 
     def add(self, block: Block, start: int) -> None:
         self.index += 1
@@ -108,7 +122,8 @@ class _Builder:
         if self._heading(block, start):
             return
         if SIGNATURE_CUES.match(text) and len(text) < 300:
-            self.phase = "signature"
+            if self.index > self.last_body_at:
+                self.phase = "signature"
             self._clause(block, start, "signature", self._next("sig"), "signature block")
             return
         if self.phase == "title":

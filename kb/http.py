@@ -14,7 +14,7 @@ Safety, in one place:
 This module wires the app together; the parts live beside it: the request/response models in
 kb/http_models.py, the views (plain `view(kb, request) -> model` functions) in kb/http_views.py,
 both shared with the MCP server in kb/mcp_server.py, and the middleware and error handlers in
-kb/http_guards.py. Their public names stay importable from here.
+kb/http_guards.py.
 """
 from __future__ import annotations
 
@@ -29,71 +29,28 @@ from fastapi import FastAPI, Query
 from fastapi import Path as PathParam
 
 from ingest.models import DocType
-from kb.http_guards import (
-    DEFAULT_MAX_BODY,
-    OPEN_PATHS,
-    STATUS_CODES,
-    Guard,
-    declare_bearer_auth,
-    error_json,
-    install_error_handlers,
-)
+from kb.http_guards import DEFAULT_MAX_BODY, Guard, declare_bearer_auth, install_error_handlers
 from kb.http_models import (
     DOC_ID_PATTERN,
-    TYPE_PATTERN,
     UNTRUSTED,
-    ClauseOut,
     CommitmentList,
-    CommitmentOut,
     CommitmentQuery,
     CompareRequest,
     ContextPack,
     ContextRequest,
-    DocId,
     DocumentOut,
-    ErrorDetail,
     ErrorResponse,
-    Filters,
     Health,
-    HitOut,
-    Name,
-    PackCommitment,
-    PackDocument,
-    Passage,
     SearchOut,
     SearchRequest,
-    Strict,
-    TextIs,
-    TokenCount,
-    TypeName,
     report_model,
 )
-from kb.http_views import (
-    PASSAGE_OVERHEAD,
-    TOKENS_PER_WORD,
-    build_context,
-    compare,
-    document_view,
-    estimate_tokens,
-    find_commitments,
-    list_documents,
-    search,
-    warm_up,
-)
+from kb.http_views import build_context, compare, document_view, find_commitments, list_documents, search, warm_up
 from kb.models import DocSummary
 
 if TYPE_CHECKING:
     from kb.api import KnowledgeBase
 
-__all__ = [
-    "DEFAULT_MAX_BODY", "DOC_ID_PATTERN", "OPEN_PATHS", "PASSAGE_OVERHEAD", "STATUS_CODES", "TOKENS_PER_WORD",
-    "TYPE_PATTERN", "UNTRUSTED", "ClauseOut", "CommitmentList", "CommitmentOut", "CommitmentQuery", "CompareRequest",
-    "ContextPack", "ContextRequest", "DocId", "DocIdPath", "DocumentOut", "ErrorDetail", "ErrorResponse", "Filters",
-    "Guard", "Health", "HitOut", "Name", "PackCommitment", "PackDocument", "Passage", "SearchOut", "SearchRequest",
-    "Serial", "Strict", "TextIs", "TokenCount", "TypeName", "build_context", "compare", "create_app",
-    "document_view", "error_json", "estimate_tokens", "find_commitments", "list_documents", "package_version",
-    "report_model", "search", "warm_up",
-]
 T = TypeVar("T")
 
 

@@ -21,7 +21,8 @@ from kb.claims import ClaimsReport
 from kb.diff import DiffReport
 from kb.errors import AccordsError, UnknownDocument
 from kb.followthrough_api import DeadlineReport, claims_view, deadlines_view, diff_view
-from kb.http import (
+from kb.http import Serial, package_version
+from kb.http_models import (
     DOC_ID_PATTERN,
     UNTRUSTED,
     CommitmentList,
@@ -35,17 +36,10 @@ from kb.http import (
     Name,
     SearchOut,
     SearchRequest,
-    Serial,
     TypeName,
-    build_context,
-    compare,
-    document_view,
-    find_commitments,
-    list_documents,
-    package_version,
     report_model,
-    search,
 )
+from kb.http_views import build_context, compare, document_view, find_commitments, list_documents, search
 from kb.models import DocSummary, SearchMode
 from kb.vectors import unreachable_server
 

@@ -12,6 +12,15 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
+# One section of four clauses, each on one commitment type, that several tests ingest under a title of their own.
+ATLANTIS_SECTION = """\
+Section I – Cooperation
+
+1. Stockpiles: The Participants will coordinate the release of their strategic reserves of gallium during a supply shock.
+2. Financing: Within six months, each Participant will provide at least $1 billion in loans and equity to joint projects.
+3. Permits: The Participants will shorten approval timelines for new processing plants.
+4. Recycling: The Participants will fund research into recovering rare earths from electronic scrap.
+"""
 
 
 @pytest.fixture(autouse=True)

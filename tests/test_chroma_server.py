@@ -13,16 +13,9 @@ from pathlib import Path
 
 import pytest
 
-FRAMEWORK = """\
-UNITED STATES-ATLANTIS FRAMEWORK ON CRITICAL MINERALS
+from tests.conftest import ATLANTIS_SECTION
 
-Section I – Cooperation
-
-1. Stockpiles: The Participants will coordinate the release of their strategic reserves of gallium during a supply shock.
-2. Financing: Within six months, each Participant will provide at least $1 billion in loans and equity to joint projects.
-3. Permits: The Participants will shorten approval timelines for new processing plants.
-4. Recycling: The Participants will fund research into recovering rare earths from electronic scrap.
-"""
+FRAMEWORK = "UNITED STATES-ATLANTIS FRAMEWORK ON CRITICAL MINERALS\n\n" + ATLANTIS_SECTION
 
 
 def _free_port() -> int:

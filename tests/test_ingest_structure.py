@@ -79,6 +79,28 @@ def test_title_preamble_recitals_signature_and_annex() -> None:
     assert [s.section_id for s in sections] == ["s1", "annex1"]
 
 
+def test_place_and_date_line_at_the_top_is_not_the_signature_block() -> None:
+    texts = ["MEMORANDUM ON COPPER", "Signed at Lima on 3 May 2026.", "The Sides,", "Recognising that copper matters,",
+             "Article 1 – Traceability", "Peru will set up a passport for copper cathodes.",
+             "Done at Lima in two copies.", "For Peru:"]
+    _, _, clauses = segment([Block(t) for t in texts], "d")
+    assert [(c.clause_id, c.kind) for c in clauses] == [
+        ("d/t1", "title"), ("d/sig1", "signature"), ("d/p1", "preamble"), ("d/p2", "recital"),
+        ("d/art1.p1", "provision"),
+        ("d/sig2", "signature"), ("d/sig3", "signature"),
+    ]
+
+
+def test_a_heading_line_stands_alone_in_plain_text() -> None:
+    from ingest.readers.text import split_paragraphs
+
+    blocks = split_paragraphs(["Article 2 – Traceability", "Within a year, the Sides will set up a registry",
+                               "for copper cathodes.", "", "Article 2 of the Charter applies."])
+    assert [b.text for b in blocks] == [
+        "Article 2 – Traceability", "Within a year, the Sides will set up a registry for copper cathodes.",
+        "Article 2 of the Charter applies."]
+
+
 def test_bullets_attach_to_the_paragraph_before_them() -> None:
     ids = _ids(["Section 2 – Work", "3. The group will:", "• map deposits;", "• list plants."])
     assert ids == ["d/s2.3", "d/s2.3.b1", "d/s2.3.b2"]

@@ -7,18 +7,9 @@ from pathlib import Path
 import pytest
 
 from kb.eval_search import RECALL_BAR, evaluate_search, gold_files, load_gold
-from tests.conftest import CORPUS
+from tests.conftest import ATLANTIS_SECTION, CORPUS
 
-ACCORD = """\
-UNITED STATES-ATLANTIS ACCORD ON CRITICAL MINERALS
-
-Section I – Cooperation
-
-1. Stockpiles: The Participants will coordinate the release of their strategic reserves of gallium during a supply shock.
-2. Financing: Within six months, each Participant will provide at least $1 billion in loans and equity to joint projects.
-3. Permits: The Participants will shorten approval timelines for new processing plants.
-4. Recycling: The Participants will fund research into recovering rare earths from electronic scrap.
-"""
+ACCORD = "UNITED STATES-ATLANTIS ACCORD ON CRITICAL MINERALS\n\n" + ATLANTIS_SECTION
 
 
 def _gold(path: Path, rows: list[dict]) -> Path:  # type: ignore[type-arg]

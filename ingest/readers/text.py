@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ingest.blocks import Block
 from ingest.errors import IngestError
+from ingest.structure_rules import SENTENCE_END, numbered_heading
 
 _LIST_START = re.compile(r"^\s*(?:\(?[0-9]{1,3}(?:\.[0-9]{1,3})*[.)]|\([a-z]{1,4}\)|[a-z][.)]|[-*•–])\s+")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -81,7 +82,8 @@ def read_markdown(data: bytes, path: Path) -> list[Block]:
 
 
 def split_paragraphs(lines: list[str]) -> list[Block]:
-    """Blank lines end a paragraph; a line that opens a list item starts a new one."""
+    """Blank lines end a paragraph; a line that opens a list item starts a new one; a numbered heading
+    ("Article 2 – Traceability") stands alone even when its text follows on the next line."""
     blocks: list[Block] = []
     current: list[str] = []
 
@@ -94,6 +96,9 @@ def split_paragraphs(lines: list[str]) -> list[Block]:
     for line in lines:
         if not line.strip():
             flush()
+        elif numbered_heading(line.strip()) and not SENTENCE_END.search(line):
+            flush()
+            blocks.append(Block(line.strip()))
         elif _LIST_START.match(line) and current:
             flush()
             current.append(line)
