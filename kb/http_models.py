@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 from extract.models import Commitment, Modality
 from ingest.models import DocType, Section
-from kb.models import DOC_ID_PATTERN, UNTRUSTED, DocSummary, SearchFilters, SearchHit, SearchMode
+from kb.models import DOC_ID_PATTERN, UNTRUSTED, DocSummary, SearchFilters, SearchHit, SearchMode, SearchResults
 
 TYPE_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
 
@@ -117,6 +117,7 @@ class HitOut(SearchHit):
 class SearchOut(BaseModel):
     query: str
     mode: SearchMode
+    scope: list[str] = Field(default_factory=list, description=SearchResults.model_fields["scope"].description)
     results: list[HitOut]
 
 

@@ -119,7 +119,8 @@ def build_server(kb: KnowledgeBase) -> AccordsServer:
                                 doc_ids: DocIds = None, types: Types = None, parties: Parties = None,
                                 mode: SearchMode = "hybrid") -> SearchOut:
         """Search the agreements' clauses by meaning and keywords. Each hit has its document, citation
-        (section, paragraph, page) and commitment types."""
+        (section, paragraph, page) and commitment types. A query naming a country ("the Malaysia memorandum")
+        ranks that country's documents first; `scope` lists them. Pass doc_ids or parties to restrict."""
         request = _request(SearchRequest, query=query, k=k, filters=_filters(doc_ids, types, parties), mode=mode)
         return await _call(run, search, request)
 

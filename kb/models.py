@@ -71,4 +71,7 @@ class SearchHit(BaseModel):
 class SearchResults(BaseModel):
     query: str
     mode: SearchMode = "hybrid"
+    scope: list[str] = Field(default_factory=list, description=(
+        "Documents the query names by country (and kind of instrument), ranked first at equal evidence; "
+        "hybrid mode only, and only without filters."))
     results: list[SearchHit] = Field(default_factory=list)

@@ -4,11 +4,12 @@ A query is a batch of one: search() calls search_many(), so the CLI, the API and
 benchmarks share one path. Every mode ranks by its retriever's evidence times a source prior:
 clauses of the instruments themselves outrank secondary sources (fact sheets, press releases,
 commentary) and boilerplate (titles, signature blocks) at equal evidence. Figures and the
-experiments behind each constant: `accords eval-search` on corpus/gold (see README).
+experiments behind each constant: `accords eval search` on corpus/gold (see README).
 """
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from kb.fusion import reciprocal_rank, reweight
 from kb.models import SearchFilters, SearchHit, SearchMode, SearchResults
 from kb.postfilter import keep_passing, widen_factor
+from kb.scope import DocumentCatalog, query_scope
 from kb.term_counts import TermCounts
 
 if TYPE_CHECKING:
@@ -37,6 +39,12 @@ FUSION_K = 20  # RRF constant: 20 beat 60 on the gold queries (MRR +0.02), and 5
 # RRF weight of each ranked list. Dense counts a little less than lexical (0.8: recall@5 +0.03 with the type list);
 # the type list (see Searcher._type_list) half as much: it knows a clause's subject, not what it says about it.
 LEXICAL_WEIGHT, DENSE_WEIGHT, TYPE_WEIGHT = 1.0, 0.8, 0.5
+# A query that names a country (kb/scope.py) ranks the named documents' clauses by vector as one more list,
+# and every other clause keeps OUT_OF_SCOPE of its evidence: recall@5 +0.05 on the gold queries, +0.03 on the
+# first held-out set (weights 0.8 and OUT_OF_SCOPE 0.5 or 0.8 did no better). Named documents holding more
+# clauses than SCOPE_MAX_CLAUSES get the weighting but no list: fetching their vectors costs about 5 ms per
+# hundred clauses (a country names 131 clauses at most in corpus/, 850 in the 10k benchmark).
+SCOPE_WEIGHT, OUT_OF_SCOPE, SCOPE_MAX_CLAUSES = 0.5, 0.6, 500
 # A query takes the commitment types whose examples it resembles: the mean cosine of its 3 nearest examples
 # (or description) is at least TYPE_MIN and within TYPE_MARGIN of the best type's.
 TYPE_MIN, TYPE_MARGIN, TYPE_NEAREST = 0.35, 0.05, 3
@@ -44,7 +52,9 @@ TYPE_MIN, TYPE_MARGIN, TYPE_NEAREST = 0.35, 0.05, 3
 # The title is the same for every clause of a document, so it only matches, never ranks.
 BM25_WEIGHTS = {"clause_id": 0.0, "doc_id": 0.0, "text": 1.0, "heading": 0.5, "title": 0.0}
 # Source prior: the weight a clause's evidence keeps, by its document's type and its clause kind.
-DOC_TYPE_WEIGHTS: Mapping[str, float] = {"commentary": 0.5, "fact_sheet": 0.5, "press_release": 0.5}
+# Secondary sources keep 0.7: at 0.5 a fact sheet that alone names a figure (a loan to one project, say) fell
+# below agreement clauses that merely share its words (held-out queries: MRR 0.55 at 0.5, 0.65 at 0.7).
+DOC_TYPE_WEIGHTS: Mapping[str, float] = {"commentary": 0.7, "fact_sheet": 0.7, "press_release": 0.7}
 KIND_WEIGHTS: Mapping[str, float] = {"title": 0.5, "signature": 0.5, "preamble": 0.5}
 # Up to this many queries embed on one thread: a short batch gains nothing from two threads, and when other
 # processes share the cores two threads wait on each other (one query: 16 ms p50 on one thread, 500 ms on two,
@@ -161,6 +171,15 @@ def _embedder() -> ThreadPoolExecutor:
     return _EMBEDDER
 
 
+def _forget_embedder() -> None:
+    """A forked child inherits the pool object but not its thread: it must start its own."""
+    global _EMBEDDER
+    _EMBEDDER = None
+
+
+os.register_at_fork(after_in_child=_forget_embedder)
+
+
 class Searcher:
     def __init__(self, store: Store, index: VectorIndex | Callable[[], VectorIndex],
                  encoder: Encoder | Callable[[], Encoder], split_rows: int = SPLIT_ROWS,
@@ -169,6 +188,7 @@ class Searcher:
         nor the model, and still answers when a Chroma server is down."""
         self.store = store
         self.term_counts = TermCounts(store.db, MATCH_COLUMNS)
+        self.catalog = DocumentCatalog(store.db)
         self.split_rows, self.common_share = split_rows, common_share
         self.cache_dir = cache_dir  # where fixed vectors (the taxonomy examples) are kept between processes
         self._index = index
@@ -206,14 +226,17 @@ class Searcher:
         for i, query in enumerate(parsed):
             lexical = lexical_lists[i]
             dense = self._dense(query, vectors[i], filters, depth) if vectors is not None else []
+            scope: list[str] = []
             if mode == "lexical":
                 evidence = lexical
             elif mode == "dense":
                 evidence = dense
             else:
-                evidence = self._fuse(lexical, dense, vectors[i])  # type: ignore[index]
-            ranked = reweight(evidence, self._source_weights([c for c, _ in evidence]))
-            out.append(SearchResults(query=query.text, mode=mode, results=self._hits(ranked, k)))
+                # An explicit filter already says where to look; the query's own words only guess.
+                scope = query_scope(query.semantic_text, self.catalog()) if filters.is_empty() else []
+                evidence = self._fuse(lexical, dense, vectors[i], scope, depth)  # type: ignore[index]
+            ranked = reweight(evidence, self._source_weights([c for c, _ in evidence], scope))
+            out.append(SearchResults(query=query.text, mode=mode, scope=scope, results=self._hits(ranked, k)))
         return out
 
     def _lexical(self, query: ParsedQuery, filters: SearchFilters, depth: int) -> list[tuple[str, float]]:
@@ -306,15 +329,30 @@ class Searcher:
                 return kept[:depth]
         return self.index.query(vector, depth, filters)
 
-    def _fuse(self, lexical: list[tuple[str, float]], dense: list[tuple[str, float]],
-              vector: np.ndarray) -> list[tuple[str, float]]:
-        """Weighted RRF of the lexical list, the dense list and the type list drawn from both."""
+    def _fuse(self, lexical: list[tuple[str, float]], dense: list[tuple[str, float]], vector: np.ndarray,
+              scope: list[str], depth: int) -> list[tuple[str, float]]:
+        """Weighted RRF of the lexical list, the dense list, the type list drawn from both and the scope list
+        (the named documents' clauses by vector)."""
         lists = [[c for c, _ in lexical], [c for c, _ in dense]]
-        both = reciprocal_rank(lists, [LEXICAL_WEIGHT, DENSE_WEIGHT], k=FUSION_K)
+        weights = [LEXICAL_WEIGHT, DENSE_WEIGHT]
+        both = reciprocal_rank(lists, weights, k=FUSION_K)
         typed = self._type_list([c for c, _ in both], vector)
-        if not typed:
+        scoped = self._scope_list(scope, vector, depth)
+        if not typed and not scoped:
             return both
-        return reciprocal_rank([*lists, typed], [LEXICAL_WEIGHT, DENSE_WEIGHT, TYPE_WEIGHT], k=FUSION_K)
+        for extra, weight in ((typed, TYPE_WEIGHT), (scoped, SCOPE_WEIGHT)):
+            if extra:
+                lists.append(extra)
+                weights.append(weight)
+        return reciprocal_rank(lists, weights, k=FUSION_K)
+
+    def _scope_list(self, scope: list[str], vector: np.ndarray, depth: int) -> list[str]:
+        if not scope or self.catalog.clause_count(scope) > SCOPE_MAX_CLAUSES:
+            return []
+        among = self.store.clause_ids_where(SearchFilters(doc_ids=scope))
+        if not among:
+            return []
+        return [c for c, _ in self.index.query(vector, min(depth, len(among)), SearchFilters(), among=among)]
 
     def _type_list(self, candidates: list[str], vector: np.ndarray) -> list[str]:
         """The candidates, in fused order, that carry a commitment type the query is about.
@@ -362,10 +400,12 @@ class Searcher:
             self._types = (names, vectors, np.asarray(owner, dtype=np.int64))
         return self._types
 
-    def _source_weights(self, clause_ids: list[str]) -> dict[str, float]:
-        sql = ("SELECT c.clause_id, c.kind, d.doc_type FROM clauses c JOIN documents d ON d.doc_id = c.doc_id "
+    def _source_weights(self, clause_ids: list[str], scope: list[str]) -> dict[str, float]:
+        sql = ("SELECT c.clause_id, c.kind, d.doc_type, c.doc_id FROM clauses c JOIN documents d ON d.doc_id = c.doc_id "
                "WHERE c.clause_id IN ({marks})")
-        return {clause_id: source_weight(doc_type, kind) for clause_id, kind, doc_type in self._select(sql, clause_ids)}
+        named = set(scope)
+        return {clause_id: source_weight(doc_type, kind) * (OUT_OF_SCOPE if named and doc_id not in named else 1.0)
+                for clause_id, kind, doc_type, doc_id in self._select(sql, clause_ids)}
 
     def _select(self, sql: str, clause_ids: list[str]) -> list[tuple[Any, ...]]:
         """Run sql, whose `{marks}` stands for the placeholders of an IN list, over clause_ids in chunks."""

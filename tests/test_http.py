@@ -124,11 +124,17 @@ def test_search_returns_cited_clauses(client: TestClient) -> None:
     response = client.post("/search", json={"query": "refrain from banning exports of rare earths", "k": 3})
     assert response.status_code == 200
     found = response.json()
-    assert found["mode"] == "hybrid" and len(found["results"]) == 3
+    assert found["mode"] == "hybrid" and len(found["results"]) == 3 and found["scope"] == []
     top = found["results"][0]
     assert top["clause_id"] == "us-malaysia-joint-statement/s1.b1"
     assert top["citation"] == "Critical minerals and rare earths, bullet 1" and top["text_is"] == UNTRUSTED
     assert [r["rank"] for r in found["results"]] == [1, 2, 3]
+
+
+def test_search_names_the_documents_a_query_names(client: TestClient) -> None:
+    found = client.post("/search", json={"query": "when does the Thai memorandum take effect", "k": 3}).json()
+    assert found["scope"] == ["us-thailand-mou"]
+    assert found["results"][0]["doc_id"] == "us-thailand-mou"
 
 
 def test_search_filters_and_modes(client: TestClient) -> None:

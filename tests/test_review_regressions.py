@@ -41,3 +41,26 @@ def test_vectors_and_ranking_among_more_ids_than_sqlite_variables(tmp_path: Path
     assert best[0][0] == "c32500"
     assert abs(best[0][1] - 1.0) < 1e-4
     assert len(best) == 3
+
+
+def test_forked_child_embeds_on_a_thread_of_its_own() -> None:
+    """The query-embedding pool's thread does not survive fork(); a child reusing the parent's pool would wait
+    forever for its first query vector."""
+    import multiprocessing
+
+    from kb.search import _embedder
+
+    assert _embedder().submit(int, "1").result(timeout=30) == 1
+    context = multiprocessing.get_context("fork")
+    child = context.Process(target=_embed_in_child)
+    child.start()
+    child.join(60)
+    if child.is_alive():
+        child.kill()
+    assert child.exitcode == 0
+
+
+def _embed_in_child() -> None:
+    from kb.search import _embedder
+
+    raise SystemExit(0 if _embedder().submit(int, "2").result(timeout=30) == 2 else 1)

@@ -9,6 +9,8 @@ import pytest
 from kb.eval_search import RECALL_BAR, evaluate_search, gold_files, load_gold
 from tests.conftest import ATLANTIS_SECTION, CORPUS
 
+DATA = Path(__file__).parent / "data"
+
 ACCORD = "UNITED STATES-ATLANTIS ACCORD ON CRITICAL MINERALS\n\n" + ATLANTIS_SECTION
 
 
@@ -138,6 +140,17 @@ def test_corpus_gold_resolves_and_hybrid_beats_each_retriever(corpus_kb) -> None
     assert report.hybrid_beats_others_on_mrr
     assert hybrid.mrr > dense.mrr and hybrid.mrr > lexical.mrr
     assert hybrid.recall[10] > max(dense.recall[10], lexical.recall[10])
-    # The issue's bar is 0.9; measured 0.815 with MiniLM (0.62 before the BM25 weights and source prior).
+    # The issue's bar is 0.9. On the pooled, twice-judged relevant sets (corpus/README.md) hybrid measures 0.79,
+    # and 15 queries have more than 5 relevant clauses, so 0.96 is the most any ranking could reach.
     # This floor, below the figure by Chroma's run-to-run wobble, catches regressions.
-    assert hybrid.recall[5] >= 0.78
+    assert hybrid.recall[5] >= 0.75
+
+
+def test_heldout_queries_resolve_and_hybrid_recalls_most(corpus_kb) -> None:
+    """Queries written after the search was tuned, by writers who never ran it (tests/data/heldout_queries_*)."""
+    for part in (1, 2):
+        report = evaluate_search(corpus_kb, DATA / f"heldout_queries_{part}.jsonl")
+        assert report.unresolved == [] and report.n_queries == 40
+        hybrid, dense, lexical = (report.scores(m) for m in ("hybrid", "dense", "lexical"))
+        assert hybrid.recall[5] > max(dense.recall[5], lexical.recall[5])
+        assert hybrid.recall[10] > max(dense.recall[10], lexical.recall[10])
