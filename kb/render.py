@@ -80,7 +80,7 @@ def print_search(results: SearchResults, terms: list[str], out: Console) -> None
         out.print(f"No clauses match {results.query!r}.")
         return
     if results.scope:
-        out.print(f"[dim]Named in the query, ranked first at equal evidence: {', '.join(results.scope)}[/]\n")
+        out.print(f"[dim]Ranked first because the query names them: {', '.join(results.scope)}[/]\n")
     for hit in results.results:
         types = f" [magenta]{', '.join(hit.types)}[/]" if hit.types else ""
         where = hit.citation or hit.section

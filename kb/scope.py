@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from extract.countries import countries_in
+from kb.term_counts import database_version
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -24,11 +25,12 @@ CAPITALS = {
     "bangkok": "Thailand", "kyiv": "Ukraine", "kiev": "Ukraine", "riyadh": "Saudi Arabia", "kinshasa": "DR Congo",
     "astana": "Kazakhstan", "new delhi": "India", "beijing": "China", "ottawa": "Canada", "brussels": "European Union",
 }
-# Words for a kind of instrument, by doc_type (ingest.models.DocType).
+# Words for a kind of instrument, by doc_type (ingest.models.DocType). Only names of the instrument itself:
+# "analysis of the Japan stockpile" asks for the stockpile clause, not for commentaries.
 KIND_WORDS = {
     "memorandum": r"memorand(?:um|a)|mou|mous", "framework": r"frameworks?", "joint_statement": r"joint statements?",
     "fact_sheet": r"fact ?sheets?", "press_release": r"(?:press|media) releases?", "action_plan": r"action plans?",
-    "commentary": r"commentar(?:y|ies)|analys[ie]s", "agreement": r"agreements?|treat(?:y|ies)",
+    "commentary": r"commentar(?:y|ies)", "agreement": r"agreements?|treat(?:y|ies)",
 }
 _KIND_PATTERNS = {kind: re.compile(rf"\b(?:{words})\b", re.IGNORECASE) for kind, words in KIND_WORDS.items()}
 _CAPITALS = re.compile(rf"\b(?:{'|'.join(re.escape(c) for c in CAPITALS)})\b", re.IGNORECASE)
@@ -81,7 +83,7 @@ class DocumentCatalog:
         self._version: tuple[int, int] | None = None
 
     def __call__(self) -> list[DocumentFacts]:
-        version = (self.db.execute("PRAGMA data_version").fetchone()[0], self.db.conn.total_changes)
+        version = database_version(self.db)
         if version != self._version:
             rows = self.db.execute("SELECT doc_id, parties, doc_type, n_clauses FROM documents").fetchall()
             self._documents = [DocumentFacts(d, frozenset(json.loads(p or "[]")), t, n) for d, p, t, n in rows]

@@ -9,6 +9,12 @@ if TYPE_CHECKING:
 CACHED_TERMS = 50_000
 
 
+def database_version(db: Database) -> tuple[int, int]:
+    """Changes whenever the database does: data_version moves when another connection commits,
+    total_changes when this one writes. What caches of database contents key on."""
+    return db.execute("PRAGMA data_version").fetchone()[0], db.conn.total_changes
+
+
 class TermCounts:
     """Clause counts per FTS5 term expression, kept until the database changes (in any process)."""
 
@@ -20,8 +26,7 @@ class TermCounts:
         self._version: tuple[int, int] | None = None
 
     def __call__(self, matches: list[str]) -> dict[str, int]:
-        # data_version moves when another connection commits; total_changes when this one writes.
-        version = (self.db.execute("PRAGMA data_version").fetchone()[0], self.db.conn.total_changes)
+        version = database_version(self.db)
         if version != self._version or len(self._counts) > CACHED_TERMS:
             self._counts.clear()
             self._version = version
