@@ -188,6 +188,7 @@ def first_ingest(n: int, workdir: Path) -> tuple[dict[str, Any], Any, Any]:
 
 def measure_search(kb: Any, encoder: Any) -> dict[str, Any]:
     """Warm search latency: each query once (no embedding cache hits), after a warm-up."""
+    from kb.expansion import Thesaurus
     from kb.models import SearchFilters
 
     out: dict[str, Any] = {}
@@ -197,8 +198,11 @@ def measure_search(kb: Any, encoder: Any) -> dict[str, Any]:
     measured = queries[20:]
     out["search"] = {}
     types = SearchFilters(doc_types=["agreement", "memorandum"])
+    thesaurus = kb.searcher.thesaurus
     for label, mode, filters in (("hybrid", "hybrid", None), ("dense", "dense", None), ("lexical", "lexical", None),
-                                 ("hybrid+filter", "hybrid", types)):
+                                 ("hybrid+filter", "hybrid", types), ("hybrid-thesaurus", "hybrid", None)):
+        # The last row searches without the thesaurus: what its keyword list costs, in the same run.
+        kb.searcher.thesaurus = Thesaurus(()) if label == "hybrid-thesaurus" else thesaurus
         times = []
         for q in measured:
             kb.searcher.encoder._cache.clear()  # every query pays for its embedding
@@ -206,6 +210,7 @@ def measure_search(kb: Any, encoder: Any) -> dict[str, Any]:
             kb.search(q, k=10, mode=mode, filters=filters)  # type: ignore[arg-type]
             times.append((time.perf_counter() - start) * 1000)
         out["search"][label] = {"p50": percentile(times, 0.5), "p95": percentile(times, 0.95)}
+    kb.searcher.thesaurus = thesaurus
     vectors = kb.encoder.encode(measured)
     bare_ms = []
     for v in vectors:
@@ -293,6 +298,8 @@ def _search_rows(r: dict[str, Any]) -> list[tuple[str, str]]:
         ("search dense p50 / p95", f"{s['dense']['p50']:.1f} / {s['dense']['p95']:.1f} ms"),
         ("search lexical p50 / p95", f"{s['lexical']['p50']:.1f} / {s['lexical']['p95']:.1f} ms"),
         ("hybrid + doc-type filter", f"{s['hybrid+filter']['p50']:.1f} / {s['hybrid+filter']['p95']:.1f} ms"),
+        ("hybrid, no thesaurus", (f"{s['hybrid-thesaurus']['p50']:.1f} / {s['hybrid-thesaurus']['p95']:.1f} ms; "
+                                  f"thesaurus costs {s['hybrid']['p50'] / s['hybrid-thesaurus']['p50']:.2f}x at p50")),
         ("bare Chroma query p50 / p95", (f"{r['bare_chroma']['p50']:.2f} / {r['bare_chroma']['p95']:.2f} ms; "
                                          f"hybrid p50 = {s['hybrid']['p50'] / r['bare_chroma']['p50']:.1f}x bare")),
         ("query embedding p50", f"{r['query_embed_p50']:.1f} ms (bare model, its default threads)"),

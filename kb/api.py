@@ -67,7 +67,8 @@ class KnowledgeBase:
     def searcher(self) -> Searcher:
         from kb.search import Searcher
 
-        return Searcher(self.store, lambda: self.index, lambda: self.encoder, cache_dir=self.settings.data_dir / "cache")
+        return Searcher(self.store, lambda: self.index, lambda: self.encoder, cache_dir=self.settings.data_dir / "cache",
+                        thesaurus=self.settings.thesaurus)
 
     # -- ingest -------------------------------------------------------------------------------
     def ingest(self, paths: Iterable[Path | str], on_file: ProgressHook | None = None) -> IngestReport:

@@ -164,7 +164,7 @@ def search(
         emit_json(results.model_dump(mode="json", exclude={"mode"}))
     else:
         parsed = parse_query(query)
-        print_search(results, [*parsed.terms, *parsed.phrases], console())
+        print_search(results, [*parsed.terms, *parsed.phrases, *results.expanded], console())
 
 
 @app.command()

@@ -118,6 +118,7 @@ class SearchOut(BaseModel):
     query: str
     mode: SearchMode
     scope: list[str] = Field(default_factory=list, description=SearchResults.model_fields["scope"].description)
+    expanded: list[str] = Field(default_factory=list, description=SearchResults.model_fields["expanded"].description)
     results: list[HitOut]
 
 

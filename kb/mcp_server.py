@@ -120,7 +120,8 @@ def build_server(kb: KnowledgeBase) -> AccordsServer:
                                 mode: SearchMode = "hybrid") -> SearchOut:
         """Search the agreements' clauses by meaning and keywords. Each hit has its document, citation
         (section, paragraph, page) and commitment types. A query naming a country ("the Malaysia memorandum")
-        ranks that country's documents first; `scope` lists them. Pass doc_ids or parties to restrict."""
+        ranks that country's documents first; `scope` lists them. `expanded` lists the drafting words also
+        searched for ("wants out" also finds "discontinue"). Pass doc_ids or parties to restrict."""
         request = _request(SearchRequest, query=query, k=k, filters=_filters(doc_ids, types, parties), mode=mode)
         return await _call(run, search, request)
 

@@ -74,4 +74,6 @@ class SearchResults(BaseModel):
     scope: list[str] = Field(default_factory=list, description=(
         "Documents the query names by country (and kind of instrument), ranked first at equal evidence; "
         "hybrid mode only, and only without filters."))
+    expanded: list[str] = Field(default_factory=list, description=(
+        "Thesaurus words and phrases searched for besides the query's own (kb/data/thesaurus.yaml); hybrid mode only."))
     results: list[SearchHit] = Field(default_factory=list)

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from ingest.models import Document
     from kb.models import DocSummary, IngestReport, SearchResults
 
+SHOWN_EXPANSIONS = 8  # thesaurus entries named above search results; the JSON carries all of them
 
 def console(stderr: bool = False) -> Console:
     from rich.console import Console
@@ -81,6 +82,9 @@ def print_search(results: SearchResults, terms: list[str], out: Console) -> None
         return
     if results.scope:
         out.print(f"[dim]Ranked first because the query names them: {', '.join(results.scope)}[/]\n")
+    if results.expanded:
+        shown = ", ".join(results.expanded[:SHOWN_EXPANSIONS]) + (", ..." if len(results.expanded) > SHOWN_EXPANSIONS else "")
+        out.print(f"[dim]Also searched for (thesaurus): {shown}[/]\n")
     for hit in results.results:
         types = f" [magenta]{', '.join(hit.types)}[/]" if hit.types else ""
         where = hit.citation or hit.section

@@ -25,6 +25,8 @@ class Settings(BaseModel):
     embed_model: str = DEFAULT_EMBED_MODEL
     embed_backend: Literal["fp32", "bf16"] = "fp32"
     chroma_url: str | None = Field(default=None, description="http://host:port of a Chroma server; None = embedded.")
+    thesaurus: str | None = Field(default=None, description="Query-expansion thesaurus file; None = the one shipped, "
+                                  "'none' = no expansion.")
     max_file_mb: float = Field(default=50.0, gt=0)
     max_pages: int = Field(default=2000, gt=0)
     max_clause_chars: int = Field(default=8000, ge=200)
@@ -49,6 +51,7 @@ class Settings(BaseModel):
             ("embed_model", "ACCORDS_EMBED_MODEL"),
             ("embed_backend", "ACCORDS_EMBED_BACKEND"),
             ("chroma_url", "ACCORDS_CHROMA_URL"),
+            ("thesaurus", "ACCORDS_THESAURUS"),
             ("max_file_mb", "ACCORDS_MAX_FILE_MB"),
             ("max_pages", "ACCORDS_MAX_PAGES"),
             ("max_clause_chars", "ACCORDS_MAX_CLAUSE_CHARS"),

@@ -27,7 +27,8 @@ Section I – Cooperation
 def accords_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "kb"
     monkeypatch.setenv("ACCORDS_HOME", str(home))
-    for var in ("ACCORDS_CHROMA_URL", "ACCORDS_EMBED_MODEL", "ACCORDS_SPACY_MODEL", "ACCORDS_API_KEY"):
+    for var in ("ACCORDS_CHROMA_URL", "ACCORDS_EMBED_MODEL", "ACCORDS_SPACY_MODEL", "ACCORDS_API_KEY",
+                "ACCORDS_THESAURUS"):
         monkeypatch.delenv(var, raising=False)
     return home
 
