@@ -2,13 +2,15 @@
 
 "What happens if one side wants out" shares no word with "Either Participant may discontinue its
 participation by written notification"; neither does the query's vector come close enough. The thesaurus
-(kb/data/thesaurus.yaml; ACCORDS_THESAURUS names another) groups the ways people write one idea; a query holding any
-entry of a group gets the group's other entries as a separate keyword list (see Searcher._expanded), so the
-query's own words keep their full weight. Entries match on Porter stems, as FTS5's tokenizer does.
+(kb/data/thesaurus.yaml; ACCORDS_THESAURUS names another) groups the ways people write one idea; a query
+holding any entry of a group gets the group's other entries as a separate keyword list (see
+Searcher._expanded), so the query's own words keep their full weight. Entries match on Porter stems, as
+FTS5's tokenizer does.
 """
 from __future__ import annotations
 
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from functools import cache
@@ -19,22 +21,22 @@ import yaml
 from kb.errors import AccordsError
 
 DEFAULT_THESAURUS = Path(__file__).parent / "data" / "thesaurus.yaml"
+OFF = "none"  # ACCORDS_THESAURUS=none searches without a thesaurus
 _WORD = re.compile(r"[a-z0-9]+")
+_LOCAL = threading.local()  # a snowball stemmer keeps state between calls: one per thread
 
 
 class ThesaurusError(AccordsError):
-    """The thesaurus file is not a list of lists of words."""
-
-
-@cache
-def _stemmer():  # type: ignore[no-untyped-def]
-    import snowballstemmer
-
-    return snowballstemmer.stemmer("porter")
+    """The thesaurus file cannot be read, or is not a list of lists of words."""
 
 
 def stems(text: str) -> tuple[str, ...]:
-    return tuple(_stemmer().stemWords(_WORD.findall(text.lower())))
+    stemmer = getattr(_LOCAL, "stemmer", None)
+    if stemmer is None:
+        import snowballstemmer
+
+        stemmer = _LOCAL.stemmer = snowballstemmer.stemmer("porter")
+    return tuple(stemmer.stemWords(_WORD.findall(text.lower())))
 
 
 class Thesaurus:
@@ -42,12 +44,12 @@ class Thesaurus:
 
     def __init__(self, groups: Iterable[Iterable[str]]) -> None:
         self.groups = tuple(tuple(g) for g in groups)
+        self._stems = {entry: stems(entry) for group in self.groups for entry in group}
         self._by_first: dict[str, list[tuple[tuple[str, ...], int, str]]] = defaultdict(list)
         for index, group in enumerate(self.groups):
             for entry in group:
-                entry_stems = stems(entry)
-                if entry_stems:
-                    self._by_first[entry_stems[0]].append((entry_stems, index, entry))
+                if self._stems[entry]:
+                    self._by_first[self._stems[entry][0]].append((self._stems[entry], index, entry))
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Thesaurus) and other.groups == self.groups
@@ -56,26 +58,31 @@ class Thesaurus:
         return hash(self.groups)
 
     def expand(self, query: str, ignore: Collection[str] = ()) -> tuple[str, ...]:
-        """Entries of every group the query touches that the query does not already hold, in file order.
+        """Entries of every group the query touches, one per stem (FTS5 would score "amend" and "amended"
+        twice), leaving out what the query already says, in file order.
 
-        An entry made only of ignored words (the search's stopwords: "shall", "must") neither matches nor
-        is added: it would call up nearly every clause.
+        Words in ignore (the search's stopwords) neither match an entry by themselves ("does" stems to
+        "doe", the Department of Energy) nor are added as an entry of their own ("shall" would call up
+        nearly every clause).
         """
-        ignored = set(ignore)
-
-        def counts(entry: str) -> bool:
-            return not set(_WORD.findall(entry)) <= ignored
-
+        words = _WORD.findall(query.lower())
         held = stems(query)
-        matched: dict[int, set[str]] = defaultdict(set)
+        ignored = {stem for word in ignore for stem in stems(word)}
+        stopword = [word in ignore for word in words]
+        matched: set[int] = set()
         for i, first in enumerate(held):
-            for entry_stems, index, entry in self._by_first.get(first, ()):
-                if held[i : i + len(entry_stems)] == entry_stems and counts(entry):
-                    matched[index].add(entry)
-        found: dict[str, None] = {}
+            for entry_stems, index, _ in self._by_first.get(first, ()):
+                span = slice(i, i + len(entry_stems))
+                if held[span] == entry_stems and not all(stopword[span]):
+                    matched.add(index)
+        said = set(held)
+        found: dict[tuple[str, ...], str] = {}
         for index in sorted(matched):
-            found.update((e, None) for e in self.groups[index] if e not in matched[index] and counts(e))
-        return tuple(found)
+            for entry in self.groups[index]:
+                entry_stems = self._stems[entry]
+                if entry_stems and not set(entry_stems) <= said | ignored:
+                    found.setdefault(entry_stems, entry)
+        return tuple(found.values())
 
 
 def parse_thesaurus(data: object, source: str = "thesaurus") -> Thesaurus:
@@ -85,22 +92,34 @@ def parse_thesaurus(data: object, source: str = "thesaurus") -> Thesaurus:
         raise ThesaurusError(f"{source}: expected a list of groups, each a list of words or phrases")
     groups = []
     for i, group in enumerate(data, start=1):
-        entries = [str(e).strip().lower() for e in group if str(e).strip()]
+        if not all(isinstance(e, str) for e in group):
+            raise ThesaurusError(f"{source}: group {i} holds something other than text (quote words such as "
+                                 "'on' or 'null', which YAML reads otherwise)")
+        entries = list(dict.fromkeys(e.strip().lower() for e in group if e.strip()))
         if len(entries) < 2:
             raise ThesaurusError(f"{source}: group {i} needs at least two entries")
-        groups.append(tuple(dict.fromkeys(entries)))
-    return Thesaurus(tuple(groups))
+        groups.append(tuple(entries))
+    return Thesaurus(groups)
+
+
+def load_thesaurus(setting: Path | str | None = None) -> Thesaurus:
+    """The thesaurus a setting names: None the one shipped, "none" (or "") none at all, else a file.
+    Read again when the file changes."""
+    if setting is not None and str(setting).strip().lower() in ("", OFF):
+        return Thesaurus(())
+    file = Path(setting).expanduser().resolve() if setting else DEFAULT_THESAURUS
+    try:
+        stamp = file.stat().st_mtime_ns
+    except OSError as exc:
+        raise ThesaurusError(f"{file}: cannot read the thesaurus ({exc.strerror or exc})") from exc
+    return _load(file, stamp)
 
 
 @cache
-def load_thesaurus(path: Path | str | None = None) -> Thesaurus:
-    """The thesaurus at path (None: the one shipped; an empty string: none, which turns expansion off)."""
-    if path == "":
-        return Thesaurus(())
-    file = Path(path) if path else DEFAULT_THESAURUS
+def _load(file: Path, stamp: int) -> Thesaurus:
     try:
         with file.open(encoding="utf-8") as handle:
             data = yaml.safe_load(handle)
-    except (OSError, yaml.YAMLError) as exc:
-        raise ThesaurusError(f"{file}: cannot read the thesaurus ({exc.__class__.__name__}: {exc})") from exc
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ThesaurusError(f"{file}: cannot read the thesaurus ({type(exc).__name__}: {exc})") from exc
     return parse_thesaurus(data, str(file))

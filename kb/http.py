@@ -80,7 +80,7 @@ class Serial:
 def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     described = {400: "A body that is not UTF-8, or a Host the server does not answer to.", 401: "Missing or wrong API key (only when the server has one).",
                  404: "Unknown document id.",
-                 413: "Request body too large.", 422: "Invalid request.", 503: "Stored vectors need a reindex."}
+                 413: "Request body too large.", 422: "Invalid request.", 503: "Stored vectors need a reindex, or the search thesaurus cannot be read."}
     return {s: {"model": ErrorResponse, "description": described[s]} for s in (400, 401, 422, *statuses)}
 
 

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kb.errors import StaleVectors, UnknownDocument, UsageProblem
+from kb.expansion import ThesaurusError
 from kb.vectors import unreachable_server
 
 if TYPE_CHECKING:
@@ -114,6 +115,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(UsageProblem)
     async def usage(request: Request, exc: UsageProblem) -> JSONResponse:
         return error_json(422, "invalid_request", str(exc))
+
+    @app.exception_handler(ThesaurusError)
+    async def thesaurus(request: Request, exc: ThesaurusError) -> JSONResponse:
+        return error_json(503, "bad_thesaurus", str(exc))
 
     @app.exception_handler(StaleVectors)
     async def stale(request: Request, exc: StaleVectors) -> JSONResponse:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kb.expansion import load_thesaurus
+from kb.expansion import Thesaurus, load_thesaurus
 from kb.fusion import reciprocal_rank, reweight
 from kb.models import SearchFilters, SearchHit, SearchMode, SearchResults
 from kb.postfilter import keep_passing, widen_factor
@@ -47,9 +47,10 @@ LEXICAL_WEIGHT, DENSE_WEIGHT, TYPE_WEIGHT = 1.0, 0.8, 0.5
 # hundred clauses (a country names 131 clauses at most in corpus/, 850 in the 10k benchmark).
 SCOPE_WEIGHT, OUT_OF_SCOPE, SCOPE_MAX_CLAUSES = 0.5, 0.6, 500
 # A query holding a thesaurus entry (kb/expansion.py) adds a keyword list over its own terms and the entries it
-# calls up. At 0.3: recall@5 +0.02 on the gold queries, +0.01 on held-out set 1, -0.02 on set 2, and +0.05 on
-# set 3, written after this was chosen (MRR up on all four). At 0.5 to 1.0 set 1 and 2 gained MRR but the gold
-# lost recall; requiring an entry in every clause of the list, or dropping the query's own terms, did worse.
+# calls up. At 0.3: recall@5 +0.02 on the gold queries, +0.01 on held-out set 1, -0.02 on set 2; then, on sets
+# written after this was chosen, +0.05 on set 3 and -0.02 on set 4 (MRR up on all five). At 0.5 to 1.0 sets 1
+# and 2 gained MRR but the gold lost recall; a list only of clauses holding an entry, or of the entries
+# without the query's own terms, did worse.
 EXPANSION_WEIGHT = 0.3
 # A query takes the commitment types whose examples it resembles: the mean cosine of its 3 nearest examples
 # (or description) is at least TYPE_MIN and within TYPE_MARGIN of the best type's.
@@ -203,7 +204,12 @@ class Searcher:
         self._index = index
         self._encoder = encoder
         self._types: tuple[list[str], np.ndarray, np.ndarray] | None = None  # see _type_examples
-        self.thesaurus = load_thesaurus("" if (thesaurus or "").lower() == "none" else thesaurus)
+        self.thesaurus_setting = thesaurus
+
+    @property
+    def thesaurus(self) -> Thesaurus:
+        """Read on first use (lexical and dense search never need it), and again when its file changes."""
+        return load_thesaurus(self.thesaurus_setting)
 
     @property
     def index(self) -> VectorIndex:
@@ -374,7 +380,8 @@ class Searcher:
         FTS5's BM25 is a sum over the query's phrases, so a clause's score on terms-or-entries is its score
         on the terms (the lexical list) plus its score on the entries. Scoring the entries alone touches only
         the clauses holding one; scoring every term at once made FTS5 rescore all the lexical candidates
-        (30 ms a query at 100k clauses). A clause outside both lists lacks only a score below either's cut.
+        (30 ms a query at 100k clauses). When both lists are exact (below SPLIT_ROWS, and fewer than `depth`
+        clauses holding every query term) so is the merge; past that, like the keyword list, it is close.
         """
         if not entries:
             return []

@@ -31,6 +31,29 @@ def test_phrases_match_as_a_run_of_words_and_stopword_entries_are_left_out() -> 
     assert EXIT.expand("is Malaysia required to act") == ("shall", "must")
 
 
+def test_a_stopword_never_matches_alone_and_one_entry_per_stem_is_added() -> None:
+    energy = Thesaurus((("doe", "department of energy", "energy department"),
+                        ("amend", "amended", "amendment", "amendments", "revise")))
+    # Porter stems "does" to "doe": a question word must not call up the Department of Energy.
+    assert energy.expand("does the deal cover it", ignore={"does", "the", "it"}) == ()
+    assert energy.expand("what did DOE promise", ignore={"what", "did"}) == ("department of energy", "energy department")
+    # FTS5 stems "amend", "amended" and "amendments" alike and would score the same word four times.
+    assert energy.expand("can the parties revise the text") == ("amend",)
+    assert energy.expand("amendments to the framework") == ("revise",)
+
+
+def test_stems_are_right_from_many_threads() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kb.expansion import stems
+
+    words = ["withdrawal", "amendments", "expedited", "licences", "stockpiling", "refineries"] * 400
+    expected = [stems(w) for w in words]
+    with ThreadPoolExecutor(4) as pool:
+        results = [pool.submit(lambda: [stems(w) for w in words]) for _ in range(4)]
+        assert all(r.result() == expected for r in results)
+
+
 def test_parse_rejects_bad_shapes_with_the_file_named(tmp_path: Path) -> None:
     assert parse_thesaurus(None) == Thesaurus(())
     assert parse_thesaurus([["Exit ", "exit", "leave"]]).groups == (("exit", "leave"),)
@@ -44,7 +67,23 @@ def test_parse_rejects_bad_shapes_with_the_file_named(tmp_path: Path) -> None:
         load_thesaurus(broken)
     with pytest.raises(ThesaurusError, match="absent.yaml: cannot read"):
         load_thesaurus(tmp_path / "absent.yaml")
-    assert load_thesaurus("") == Thesaurus(())
+    assert load_thesaurus("") == Thesaurus(()) == load_thesaurus("none")
+    unquoted = tmp_path / "unquoted.yaml"
+    unquoted.write_text("- [on, upon, from]\n", encoding="utf-8")  # YAML reads a bare on as true
+    with pytest.raises(ThesaurusError, match="group 1 holds something other than text"):
+        load_thesaurus(unquoted)
+
+
+def test_an_edited_thesaurus_is_read_again(tmp_path: Path) -> None:
+    import os
+
+    file = tmp_path / "mine.yaml"
+    file.write_text("- [exit, leave]\n", encoding="utf-8")
+    assert load_thesaurus(file).expand("exit") == ("leave",)
+    file.write_text("- [exit, depart]\n", encoding="utf-8")
+    stat = file.stat()
+    os.utime(file, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert load_thesaurus(str(file)).expand("exit") == ("depart",)
 
 
 def test_shipped_thesaurus_parses_and_no_entry_sits_in_two_groups() -> None:
@@ -120,6 +159,10 @@ def test_cli_lists_the_expansions_and_a_bad_thesaurus_is_one_line(run_cli, chile
     monkeypatch.setenv("ACCORDS_THESAURUS", str(bad))
     failed = run_cli("search", "can one side pull out")
     assert failed.code == 1 and failed.stderr.strip() == f"accords: {bad}: group 1 needs at least two entries"
+    # Keyword and vector search do not need the thesaurus; a server checks it before it starts.
+    assert run_cli("search", "discontinue", "--mode", "lexical").code == 0
+    refused = run_cli("mcp")
+    assert refused.code == 1 and refused.stderr.strip() == f"accords: {bad}: group 1 needs at least two entries"
 
 
 def test_expanded_list_equals_bm25_over_terms_and_entries_at_once(chile) -> None:
@@ -135,8 +178,7 @@ def test_expanded_list_equals_bm25_over_terms_and_entries_at_once(chile) -> None
         merged = searcher._expanded(parsed, entries, lexical, SearchFilters(), 50)
         whole = searcher.bm25(" OR ".join([*(term_match(t) for t in parsed.terms), *(_quote(e) for e in entries)]),
                               SearchFilters(), 50)
-        assert set(merged) == {c for c, _ in whole}
-        assert merged[0] == whole[0][0]
+        assert merged == [c for c, _ in whole]
 
 
 def test_on_large_collections_common_entries_alone_bring_no_candidates(chile) -> None:
@@ -149,3 +191,19 @@ def test_on_large_collections_common_entries_alone_bring_no_candidates(chile) ->
     assert large._expanded(parsed, only_common, [], SearchFilters(), 50) == []
     mixed = large._expanded(parsed, (*only_common, "discontinue"), [], SearchFilters(), 50)
     assert mixed == ["us-chile-mou/s2.4"]
+
+
+def test_http_says_the_thesaurus_is_unreadable(chile, accords_home: Path, tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from kb.api import KnowledgeBase
+    from kb.http import create_app
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- [lonely]\n", encoding="utf-8")
+    app = create_app(KnowledgeBase(Settings.resolve(accords_home, thesaurus=str(bad))), preload=False)
+    with TestClient(app) as client:
+        response = client.post("/search", json={"query": "can one side pull out", "k": 3})
+        assert response.status_code == 503
+        assert response.json()["error"]["code"] == "bad_thesaurus"
+        assert client.post("/search", json={"query": "discontinue", "mode": "lexical"}).status_code == 200

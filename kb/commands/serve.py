@@ -32,7 +32,8 @@ def serve(
     if not api_key and not local:
         sys.stderr.write(f"accords: warning: serving on {host} with no ACCORDS_API_KEY; anyone who can reach "
                          "this address can read the knowledge base\n")
-    app = create_app(knowledge_base(ctx), api_key=api_key, max_body_bytes=max_body_kb * 1024,
+    kb = _checked(knowledge_base(ctx))
+    app = create_app(kb, api_key=api_key, max_body_bytes=max_body_kb * 1024,
                      allowed_hosts=LOCAL_NAMES if local else None)
     uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
 
@@ -41,7 +42,15 @@ def mcp(ctx: typer.Context) -> None:
     """Run the MCP server on stdin/stdout, for a chat assistant such as Claude Desktop."""
     from kb.mcp_server import serve_stdio
 
-    serve_stdio(knowledge_base(ctx))
+    serve_stdio(_checked(knowledge_base(ctx)))
+
+
+def _checked(kb):  # type: ignore[no-untyped-def]
+    """A server reads its thesaurus before it starts: a bad file is one line now, not an error per search."""
+    from kb.expansion import load_thesaurus
+
+    load_thesaurus(kb.settings.thesaurus)
+    return kb
 
 
 def _is_loopback(host: str) -> bool:
