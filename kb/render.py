@@ -33,7 +33,7 @@ def print_ingest(report: IngestReport, out: Console) -> None:
     for item in report.ingested:
         style = {"added": "green", "updated": "cyan", "unchanged": "dim"}[item.status]
         counts = f"{item.n_clauses:>4} clauses {item.n_commitments:>4} commitments"
-        out.print(f"[{style}]{item.status:<9}[/] {_e(item.doc_id):<{width}}  {counts}  [dim]{_e(_short(item.title, 50))}[/]",
+        out.print(f"[{style}]{item.status:<9}[/] {literal(item.doc_id):<{width}}  {counts}  [dim]{literal(_short(item.title, 50))}[/]",
                   overflow="ellipsis", no_wrap=True)
     counts = {s: sum(1 for i in report.ingested if i.status == s) for s in ("added", "updated", "unchanged")}
     summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n) or "nothing ingested"
@@ -52,49 +52,49 @@ def print_docs(docs: list[DocSummary], out: Console) -> None:
     for col in ("doc_id", "date", "type", "parties", "clauses", "commit.", "title"):
         table.add_column(col, justify="right" if col in {"clauses", "commit."} else "left")
     for d in docs:
-        table.add_row(_e(d.doc_id), str(d.date or "—"), d.doc_type, _e(", ".join(d.parties)), str(d.n_clauses),
-                      str(d.n_commitments), _e(_short(d.title, 40)))
+        table.add_row(literal(d.doc_id), str(d.date or "—"), d.doc_type, literal(", ".join(d.parties)), str(d.n_clauses),
+                      str(d.n_commitments), literal(_short(d.title, 40)))
     out.print(table)
 
 
 def print_document(doc: Document, out: Console, full: bool) -> None:
-    out.print(f"[bold]{_e(doc.title)}[/]")
-    parties = _e(", ".join(doc.parties)) or "no parties found"
-    out.print(f"{_e(doc.doc_id)} · {doc.doc_type} · {doc.date or 'undated'} · {parties}")
-    out.print(f"[dim]{_e(str(doc.source))}[/]")
+    out.print(f"[bold]{literal(doc.title)}[/]")
+    parties = literal(", ".join(doc.parties)) or "no parties found"
+    out.print(f"{literal(doc.doc_id)} · {doc.doc_type} · {doc.date or 'undated'} · {parties}")
+    out.print(f"[dim]{literal(str(doc.source))}[/]")
     for key, value in doc.meta.items():
-        out.print(f"[dim]{_e(str(key))}:[/] {_e(str(value))}")
+        out.print(f"[dim]{literal(str(key))}:[/] {literal(str(value))}")
     out.print()
     current = None
     for clause in doc.clauses:
         if clause.section != current and clause.section:
             current = clause.section
             heading = next((s.heading for s in doc.sections if s.label == clause.section), "")
-            out.print(f"\n[bold cyan]{_e(clause.section)}[/] {_e(heading) if heading != clause.section else ''}")
+            out.print(f"\n[bold cyan]{literal(clause.section)}[/] {literal(heading) if heading != clause.section else ''}")
         text = clause.text if full or len(clause.text) <= 160 else clause.text[:157] + "..."
-        out.print(f"[dim]{_e(clause.clause_id.split('/', 1)[1]):>12}[/]  {_e(text)}")
+        out.print(f"[dim]{literal(clause.clause_id.split('/', 1)[1]):>12}[/]  {literal(text)}")
 
 
 def print_search(results: SearchResults, terms: list[str], out: Console) -> None:
     from rich.padding import Padding
 
     if not results.results:
-        out.print(f"No clauses match {_e(repr(results.query))}.")
+        out.print(f"No clauses match {literal(repr(results.query))}.")
         return
     if results.scope:
-        out.print(f"[dim]Ranked first because the query names them: {_e(', '.join(results.scope))}[/]\n")
+        out.print(f"[dim]Ranked first because the query names them: {literal(', '.join(results.scope))}[/]\n")
     if results.expanded:
         shown = ", ".join(results.expanded[:SHOWN_EXPANSIONS]) + (", ..." if len(results.expanded) > SHOWN_EXPANSIONS else "")
-        out.print(f"[dim]Also searched for (thesaurus): {_e(shown)}[/]\n")
+        out.print(f"[dim]Also searched for (thesaurus): {literal(shown)}[/]\n")
     for hit in results.results:
         types = f" [magenta]{', '.join(hit.types)}[/]" if hit.types else ""
         where = hit.citation or hit.section
         title = hit.doc_title if len(hit.doc_title) <= 70 else hit.doc_title[:67].rstrip() + "..."
-        out.print(f"[bold]{hit.rank}. {_e(title)}[/]\n   {_e(where)}{types} [dim]· {_e(hit.clause_id)} · score {hit.score:.3f}[/]")
+        out.print(f"[bold]{hit.rank}. {literal(title)}[/]\n   {literal(where)}{types} [dim]· {literal(hit.clause_id)} · score {hit.score:.3f}[/]")
         out.print(Padding(highlight_terms(hit.text, terms), (0, 0, 1, 4)))
 
 
-def _e(text: str) -> str:
+def literal(text: str) -> str:
     """Data as literal text: Rich reads "[see note]" in a clause as a style (and drops it) and "[/x]" as an error."""
     from rich.markup import escape
 
@@ -116,7 +116,7 @@ def print_commitments(found, out: Console) -> None:  # type: ignore[no-untyped-d
         table.add_column(col)
     for c in found:
         details = [a.text for a in c.amounts] + ([c.deadline.text] if c.deadline else [])
-        table.add_row(_e(c.clause_id), c.type, c.modality, _e(", ".join(c.actors)), _e("; ".join(details)) or "—",
-                      _e(_short(c.text, 140)))
+        table.add_row(literal(c.clause_id), c.type, c.modality, literal(", ".join(c.actors)), literal("; ".join(details)) or "—",
+                      literal(_short(c.text, 140)))
     out.print(table)
     out.print(f"{len(found)} commitments")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 BRACKETS = """\
 Memorandum of Understanding between the Government of the United States of America and the Government of \
-the Republic of Peru on Critical Minerals
+the Republic of Peru on Critical Minerals [draft]
 
 Section 1 – Stockpiles
 
@@ -24,6 +24,10 @@ def test_search_and_show_print_bracketed_text(run_cli, kb, tmp_path: Path) -> No
     shown = run_cli("show", "us-peru-mou", "--full")
     assert shown.code == 0, shown.stderr
     assert "copper [see note 4] and" in _flat(shown.stdout) and "review [/x] tariff" in _flat(shown.stdout)
+    assert "Critical Minerals [draft]" in _flat(shown.stdout)
+    extracted = run_cli("extract", str(path))
+    assert extracted.code == 0, extracted.stderr
+    assert "Critical Minerals [draft]" in _flat(extracted.stdout)
     missing = run_cli("search", '"[/x] nowhere"')
     assert missing.code == 0 and "[/x] nowhere" in _flat(missing.stdout)
 

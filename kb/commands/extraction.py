@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from kb.render import literal
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -50,12 +52,13 @@ def extract(
         emit_json(record)
         return
     out = console()
-    out.print(f"[bold]{doc.title}[/] ({doc.doc_id}, {doc.date or 'undated'}; {', '.join(doc.parties) or 'no parties'})")
+    parties = literal(", ".join(doc.parties)) or "no parties"
+    out.print(f"[bold]{literal(doc.title)}[/] ({literal(doc.doc_id)}, {doc.date or 'undated'}; {parties})")
     out.print(f"{len(doc.clauses)} clauses, {len(commitments)} commitments")
     for c in commitments:
         extras = [f"{a.text}" for a in c.amounts] + ([c.deadline.text] if c.deadline else [])
-        out.print(f"- [cyan]{c.clause_id}[/] {c.type} [bold]{c.modality}[/] ({c.confidence:.2f}) "
-                  f"{', '.join(c.actors)}{' | ' + '; '.join(extras) if extras else ''}")
+        out.print(f"- [cyan]{literal(c.clause_id)}[/] {c.type} [bold]{c.modality}[/] ({c.confidence:.2f}) "
+                  f"{literal(', '.join(c.actors))}{' | ' + literal('; '.join(extras)) if extras else ''}")
         out.print(f"    {c.text[:160]}{'...' if len(c.text) > 160 else ''}", markup=False)
 
 

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from kb.render import literal
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -138,7 +140,7 @@ def print_deadlines(rows: list[DeadlineRow], as_of: dt.date, out: Console) -> No
         what.highlight_words([row.deadline_text], "bold")
         what.append(f"\n{', '.join(r.type for r in group)} · {row.modality}", style="cyan")
         table.add_row(when, Text(status, style=_STATUS_STYLE[row.status]),
-                      f"{row.doc_id}\n[dim]{row.citation}[/]", _who(row.parties), what)
+                      f"{literal(row.doc_id)}\n[dim]{literal(row.citation)}[/]", literal(_who(row.parties)), what)
     out.print(table)
     counts = {s: sum(1 for g in grouped.values() if g[0].status == s) for s in _STATUS_STYLE}
     out.print(", ".join(f"{n} {s}" for s, n in counts.items() if n))
@@ -178,8 +180,8 @@ def print_diff(report: DiffReport, out: Console) -> None:
         for c in change.commitments:
             label = {"type_added": "now commits to", "type_removed": "no longer commits to", "force": "force of",
                      "amount": "amount of", "deadline": "deadline of"}[c.change]
-            old = f"[red]{c.old}[/]" if c.old else ""
-            new = f"[green]{c.new}[/]" if c.new else ""
+            old = f"[red]{literal(c.old)}[/]" if c.old else ""
+            new = f"[green]{literal(c.new)}[/]" if c.new else ""
             arrow = " → " if old and new else ""
             out.print(f"  [cyan]{label} {c.type}[/]: {old}{arrow}{new}")
 
