@@ -13,7 +13,7 @@ import re
 import threading
 from collections import defaultdict
 from collections.abc import Collection, Iterable
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -95,7 +95,7 @@ def parse_thesaurus(data: object, source: str = "thesaurus") -> Thesaurus:
         if not all(isinstance(e, str) for e in group):
             raise ThesaurusError(f"{source}: group {i} holds something other than text (quote words such as "
                                  "'on' or 'null', which YAML reads otherwise)")
-        entries = list(dict.fromkeys(e.strip().lower() for e in group if e.strip()))
+        entries = list(dict.fromkeys(e.strip().lower() for e in group if _WORD.search(e.lower())))
         if len(entries) < 2:
             raise ThesaurusError(f"{source}: group {i} needs at least two entries")
         groups.append(tuple(entries))
@@ -109,14 +109,15 @@ def load_thesaurus(setting: Path | str | None = None) -> Thesaurus:
         return Thesaurus(())
     file = Path(setting).expanduser().resolve() if setting else DEFAULT_THESAURUS
     try:
-        stamp = file.stat().st_mtime_ns
+        stat = file.stat()
     except OSError as exc:
         raise ThesaurusError(f"{file}: cannot read the thesaurus ({exc.strerror or exc})") from exc
-    return _load(file, stamp)
+    # Any of these moves when the file is edited or replaced, even by a copy that keeps the old mtime.
+    return _load(file, (stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino))
 
 
-@cache
-def _load(file: Path, stamp: int) -> Thesaurus:
+@lru_cache(maxsize=4)
+def _load(file: Path, version: tuple[int, int, int, int]) -> Thesaurus:
     try:
         with file.open(encoding="utf-8") as handle:
             data = yaml.safe_load(handle)

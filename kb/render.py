@@ -33,7 +33,8 @@ def print_ingest(report: IngestReport, out: Console) -> None:
     for item in report.ingested:
         style = {"added": "green", "updated": "cyan", "unchanged": "dim"}[item.status]
         counts = f"{item.n_clauses:>4} clauses {item.n_commitments:>4} commitments"
-        out.print(f"[{style}]{item.status:<9}[/] {literal(item.doc_id):<{width}}  {counts}  [dim]{literal(_short(item.title, 50))}[/]",
+        out.print(f"[{style}]{item.status:<9}[/] {literal(f'{item.doc_id:<{width}}')}  {counts}  "
+                  f"[dim]{literal(_short(item.title, 50))}[/]",
                   overflow="ellipsis", no_wrap=True)
     counts = {s: sum(1 for i in report.ingested if i.status == s) for s in ("added", "updated", "unchanged")}
     summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n) or "nothing ingested"
@@ -58,6 +59,8 @@ def print_docs(docs: list[DocSummary], out: Console) -> None:
 
 
 def print_document(doc: Document, out: Console, full: bool) -> None:
+    from rich.text import Text
+
     out.print(f"[bold]{literal(doc.title)}[/]")
     parties = literal(", ".join(doc.parties)) or "no parties found"
     out.print(f"{literal(doc.doc_id)} · {doc.doc_type} · {doc.date or 'undated'} · {parties}")
@@ -72,7 +75,7 @@ def print_document(doc: Document, out: Console, full: bool) -> None:
             heading = next((s.heading for s in doc.sections if s.label == clause.section), "")
             out.print(f"\n[bold cyan]{literal(clause.section)}[/] {literal(heading) if heading != clause.section else ''}")
         text = clause.text if full or len(clause.text) <= 160 else clause.text[:157] + "..."
-        out.print(f"[dim]{literal(clause.clause_id.split('/', 1)[1]):>12}[/]  {literal(text)}")
+        out.print(Text.assemble((f"{clause.clause_id.split('/', 1)[1]:>12}", "dim"), "  ", text))
 
 
 def print_search(results: SearchResults, terms: list[str], out: Console) -> None:

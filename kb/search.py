@@ -48,7 +48,7 @@ LEXICAL_WEIGHT, DENSE_WEIGHT, TYPE_WEIGHT = 1.0, 0.8, 0.5
 SCOPE_WEIGHT, OUT_OF_SCOPE, SCOPE_MAX_CLAUSES = 0.5, 0.6, 500
 # A query holding a thesaurus entry (kb/expansion.py) adds a keyword list over its own terms and the entries it
 # calls up. At 0.3: recall@5 +0.02 on the gold queries, +0.01 on held-out set 1, -0.02 on set 2; then, on sets
-# written after this was chosen, +0.05 on set 3 and -0.02 on set 4 (MRR up on all five). At 0.5 to 1.0 sets 1
+# written after this was chosen, +0.045 on set 3 and -0.018 on set 4 (MRR up on all five). At 0.5 to 1.0 sets 1
 # and 2 gained MRR but the gold lost recall; a list only of clauses holding an entry, or of the entries
 # without the query's own terms, did worse.
 EXPANSION_WEIGHT = 0.3

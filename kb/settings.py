@@ -40,6 +40,14 @@ class Settings(BaseModel):
             raise ValueError(f"chroma URL {value!r} must start with http:// or https://")
         return value or None
 
+    @field_validator("thesaurus")
+    @classmethod
+    def _absolute_thesaurus(cls, value: str | None) -> str | None:
+        """A relative path means the folder accords was started in, not wherever a server runs later."""
+        if value is None or value.strip().lower() in ("", "none"):
+            return value
+        return str(Path(value).expanduser().resolve())
+
     @classmethod
     def resolve(cls, data_dir: Path | str | None = None, **overrides: object) -> Settings:
         """--data-dir beats ACCORDS_HOME beats the per-user data dir; ACCORDS_* env vars fill the rest."""

@@ -61,6 +61,8 @@ def test_parse_rejects_bad_shapes_with_the_file_named(tmp_path: Path) -> None:
         parse_thesaurus({"exit": ["leave"]}, "my.yaml")
     with pytest.raises(ThesaurusError, match="group 2 needs at least two entries"):
         parse_thesaurus([["a", "b"], ["c"]])
+    with pytest.raises(ThesaurusError, match="group 1 needs at least two entries"):
+        parse_thesaurus([["—", "exit"]])  # a dash is no word: it could never match
     broken = tmp_path / "broken.yaml"
     broken.write_text("- [exit, leave\n", encoding="utf-8")
     with pytest.raises(ThesaurusError, match="broken.yaml: cannot read the thesaurus"):
@@ -80,10 +82,18 @@ def test_an_edited_thesaurus_is_read_again(tmp_path: Path) -> None:
     file = tmp_path / "mine.yaml"
     file.write_text("- [exit, leave]\n", encoding="utf-8")
     assert load_thesaurus(file).expand("exit") == ("leave",)
-    file.write_text("- [exit, depart]\n", encoding="utf-8")
-    stat = file.stat()
-    os.utime(file, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
-    assert load_thesaurus(str(file)).expand("exit") == ("depart",)
+    before = file.stat()
+    file.write_text("- [exit, depart, go away]\n", encoding="utf-8")
+    os.utime(file, ns=(before.st_atime_ns, before.st_mtime_ns))  # as `cp -p` leaves it: the old mtime
+    assert load_thesaurus(str(file)).expand("exit") == ("depart", "go away")
+
+
+def test_a_relative_thesaurus_path_is_fixed_when_settings_are_read(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    settings = Settings.resolve(tmp_path / "kb", thesaurus="mine.yaml")
+    assert settings.thesaurus == str(tmp_path / "mine.yaml")
+    assert Settings.resolve(tmp_path / "kb", thesaurus="none").thesaurus == "none"
 
 
 def test_shipped_thesaurus_parses_and_no_entry_sits_in_two_groups() -> None:

@@ -149,7 +149,7 @@ def print_deadlines(rows: list[DeadlineRow], as_of: dt.date, out: Console) -> No
 def print_diff(report: DiffReport, out: Console) -> None:
     from rich.text import Text
 
-    out.print(f"[bold]{report.old_id}[/] ({report.old_date or 'undated'}) → [bold]{report.new_id}[/] "
+    out.print(f"[bold]{literal(report.old_id)}[/] ({report.old_date or 'undated'}) → [bold]{literal(report.new_id)}[/] "
               f"({report.new_date or 'undated'})")
     s = report.summary
     out.print(f"{s['changed']} changed, {s['added']} added, {s['removed']} removed, {s['unchanged']} unchanged"
@@ -159,7 +159,8 @@ def print_diff(report: DiffReport, out: Console) -> None:
         if change.status == "changed":
             path = _path(change.old_clause_id) if _path(change.old_clause_id) == _path(change.new_clause_id) else \
                 f"{_path(change.old_clause_id)} → {_path(change.new_clause_id)}"
-            out.print(f"[bold yellow]~ changed[/] {path} [dim]({change.new_citation}; aligned by {change.aligned_by})[/]")
+            out.print(f"[bold yellow]~ changed[/] {literal(path)} "
+                      f"[dim]({literal(change.new_citation)}; aligned by {change.aligned_by})[/]")
             text = Text("  ")
             for op in change.words:
                 if op.op == "equal":
@@ -172,10 +173,12 @@ def print_diff(report: DiffReport, out: Console) -> None:
                     text.append(" ")
             out.print(text)
         elif change.status == "added":
-            out.print(f"[bold green]+ added[/] {_path(change.new_clause_id)} [dim]({change.new_citation})[/]")
+            out.print(f"[bold green]+ added[/] {literal(_path(change.new_clause_id))} "
+                      f"[dim]({literal(change.new_citation)})[/]")
             out.print(Text("  " + change.new_text, style="green"))
         else:
-            out.print(f"[bold red]- removed[/] {_path(change.old_clause_id)} [dim]({change.old_citation})[/]")
+            out.print(f"[bold red]- removed[/] {literal(_path(change.old_clause_id))} "
+                      f"[dim]({literal(change.old_citation)})[/]")
             out.print(Text("  " + change.old_text, style="red strike"))
         for c in change.commitments:
             label = {"type_added": "now commits to", "type_removed": "no longer commits to", "force": "force of",
