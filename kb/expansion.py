@@ -51,12 +51,6 @@ class Thesaurus:
                 if self._stems[entry]:
                     self._by_first[self._stems[entry][0]].append((self._stems[entry], index, entry))
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Thesaurus) and other.groups == self.groups
-
-    def __hash__(self) -> int:
-        return hash(self.groups)
-
     def expand(self, query: str, ignore: Collection[str] = ()) -> tuple[str, ...]:
         """Entries of every group the query touches, one per stem (FTS5 would score "amend" and "amended"
         twice), leaving out what the query already says, in file order.
@@ -67,7 +61,7 @@ class Thesaurus:
         """
         words = _WORD.findall(query.lower())
         held = stems(query)
-        ignored = {stem for word in ignore for stem in stems(word)}
+        ignored = _stem_set(frozenset(ignore))
         stopword = [word in ignore for word in words]
         matched: set[int] = set()
         for i, first in enumerate(held):
@@ -83,6 +77,17 @@ class Thesaurus:
                 if entry_stems and not set(entry_stems) <= said | ignored:
                     found.setdefault(entry_stems, entry)
         return tuple(found.values())
+
+
+@lru_cache(maxsize=8)
+def _stem_set(words: frozenset[str]) -> frozenset[str]:
+    """The stems of a word list, once: the search passes the same stopwords with every query."""
+    return frozenset(stem for word in words for stem in stems(word))
+
+
+def is_off(setting: Path | str | None) -> bool:
+    """ACCORDS_THESAURUS=none (or empty) searches without a thesaurus."""
+    return setting is not None and str(setting).strip().lower() in ("", OFF)
 
 
 def parse_thesaurus(data: object, source: str = "thesaurus") -> Thesaurus:
@@ -105,7 +110,7 @@ def parse_thesaurus(data: object, source: str = "thesaurus") -> Thesaurus:
 def load_thesaurus(setting: Path | str | None = None) -> Thesaurus:
     """The thesaurus a setting names: None the one shipped, "none" (or "") none at all, else a file.
     Read again when the file changes."""
-    if setting is not None and str(setting).strip().lower() in ("", OFF):
+    if is_off(setting):
         return Thesaurus(())
     file = Path(setting).expanduser().resolve() if setting else DEFAULT_THESAURUS
     try:

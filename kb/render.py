@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
 SHOWN_EXPANSIONS = 8  # thesaurus entries named above search results; the JSON carries all of them
 
+
 def console(stderr: bool = False) -> Console:
     from rich.console import Console
 

@@ -44,7 +44,9 @@ class Settings(BaseModel):
     @classmethod
     def _absolute_thesaurus(cls, value: str | None) -> str | None:
         """A relative path means the folder accords was started in, not wherever a server runs later."""
-        if value is None or value.strip().lower() in ("", "none"):
+        from kb.expansion import is_off
+
+        if value is None or is_off(value):
             return value
         return str(Path(value).expanduser().resolve())
 
