@@ -35,6 +35,9 @@ CANDIDATES = 50  # per retriever, before fusion (100 gained one gold query but c
 PHRASE_CANDIDATES = 300  # clauses holding a quoted phrase that dense mode ranks (the best by BM25; 1000 cost 50 ms at 100k)
 # Candidates for an OR of terms: see Searcher._terms.
 SPLIT_ROWS, COMMON_SHARE = 20_000, 0.05
+# Most clauses the thesaurus entries' list scores (see Searcher._entries): FTS5 took 34 ms to score one entry
+# found in 14k of 100k clauses, about 10 ms at 5k.
+ENTRY_ROWS = 5_000
 MATCH_COLUMNS = "{text heading}"
 FUSION_K = 20  # RRF constant: 20 beat 60 on the gold queries (MRR +0.02), and 5 or 10 did worse
 # RRF weight of each ranked list. Dense counts a little less than lexical (0.8: recall@5 +0.03 with the type list);
@@ -192,14 +195,15 @@ os.register_at_fork(after_in_child=_forget_embedder)
 class Searcher:
     def __init__(self, store: Store, index: VectorIndex | Callable[[], VectorIndex],
                  encoder: Encoder | Callable[[], Encoder], split_rows: int = SPLIT_ROWS,
-                 common_share: float = COMMON_SHARE, cache_dir: Path | None = None, thesaurus: str | None = None) -> None:
+                 common_share: float = COMMON_SHARE, cache_dir: Path | None = None, thesaurus: str | None = None,
+                 entry_rows: int = ENTRY_ROWS) -> None:
         """index and encoder may be functions that open them: lexical search then needs neither Chroma
         nor the model, and still answers when a Chroma server is down. thesaurus: a file for query expansion
         (None: the one shipped; "none": no expansion)."""
         self.store = store
         self.term_counts = TermCounts(store.db, MATCH_COLUMNS)
         self.catalog = DocumentCatalog(store.db)
-        self.split_rows, self.common_share = split_rows, common_share
+        self.split_rows, self.common_share, self.entry_rows = split_rows, common_share, entry_rows
         self.cache_dir = cache_dir  # where fixed vectors (the taxonomy examples) are kept between processes
         self._index = index
         self._encoder = encoder
@@ -267,35 +271,46 @@ class Searcher:
             return self._terms([term_match(t) for t in query.terms], filters, depth)
         return self._exact(self.bm25(match, filters, PHRASE_CANDIDATES), query.phrases)[:depth]
 
-    def _terms(self, terms: list[str], filters: SearchFilters, depth: int,
-               supplement: bool = False) -> list[tuple[str, float]]:
+    def _terms(self, terms: list[str], filters: SearchFilters, depth: int) -> list[tuple[str, float]]:
         """BM25 over the OR of FTS5 term expressions, with two shortcuts for large collections.
 
         When enough clauses hold every term, those are the candidates. When the OR would have FTS5 score
         more than SPLIT_ROWS clauses, only clauses holding a rarer term (in at most COMMON_SHARE of them)
         are candidates, still scored on every term: a clause whose only match is a word in a fifth of the
         collection ranks low anyway. Below SPLIT_ROWS (the demo corpus) the ranking is exact.
-
-        A supplement (the thesaurus entries: many, and rarely all in one clause) skips the first shortcut,
-        and never falls back to scoring common terms alone when rare ones are too few: the other lists fill.
         """
         match = " OR ".join(terms)
         if len(terms) < 2:
             return self.bm25(match, filters, depth)
-        if not supplement:
-            found = self.bm25(" AND ".join(terms), filters, depth)
-            if len(found) >= depth:
-                return found
+        found = self.bm25(" AND ".join(terms), filters, depth)
+        if len(found) >= depth:
+            return found
         counts = self.term_counts(terms)
         if sum(counts.values()) > self.split_rows:
             rare = [m for m, n in counts.items() if n <= self.common_share * self.term_counts.total]
-            if supplement and not rare:
-                return []
             if 0 < len(rare) < len(counts):
                 found = self.bm25(f"({' OR '.join(rare)}) AND ({match})", filters, depth)
-                if len(found) >= depth or supplement:  # else the common terms must fill the list: the full OR
+                if len(found) >= depth:  # else the common terms must fill the list: the full OR
                     return found
         return self.bm25(match, filters, depth)
+
+    def _entries(self, entries: list[str], filters: SearchFilters, depth: int) -> list[tuple[str, float]]:
+        """BM25 over the OR of thesaurus entries (FTS5 phrases). When they match more than ENTRY_ROWS clauses,
+        only the rarest are scored, as many as together match at most ENTRY_ROWS and none in more than
+        COMMON_SHARE of the clauses: FTS5 scores every clause holding a scored phrase, so common entries
+        ("funding", "participants") cost the most and tell the least, and the other lists fill. Below
+        ENTRY_ROWS (the demo corpus) every entry is scored (exact)."""
+        counts = self.term_counts(entries)
+        if sum(counts.values()) > self.entry_rows:
+            kept: list[str] = []
+            rows = 0
+            for entry in sorted(entries, key=lambda e: counts[e]):
+                rows += counts[entry]
+                if counts[entry] > self.common_share * self.term_counts.total or rows > self.entry_rows:
+                    break
+                kept.append(entry)
+            entries = kept
+        return self.bm25(" OR ".join(entries), filters, depth) if entries else []
 
     def _exact(self, scored: list[tuple[str, float]], phrases: tuple[str, ...]) -> list[tuple[str, float]]:
         """Keep the clauses whose text holds every phrase word for word."""
@@ -385,7 +400,7 @@ class Searcher:
         """
         if not entries:
             return []
-        holders = self._terms([_quote(e) for e in entries], filters, depth * 2, supplement=True)
+        holders = self._entries([_quote(e) for e in entries], filters, depth * 2)
         combined = dict(lexical)
         for clause_id, score in holders:
             combined[clause_id] = combined.get(clause_id, 0.0) + score

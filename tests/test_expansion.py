@@ -192,15 +192,26 @@ def test_expanded_list_equals_bm25_over_terms_and_entries_at_once(chile) -> None
 
 
 def test_on_large_collections_common_entries_alone_bring_no_candidates(chile) -> None:
-    # split_rows=1 makes the collection "large"; "participant" is in most of its clauses, "discontinue" in one.
+    # entry_rows=1 makes the collection "large"; "participant" is in most of its clauses, "discontinue" in one.
     from kb.search import Searcher, parse_query
 
-    large = Searcher(chile.store, chile.index, chile.encoder, split_rows=1, common_share=0.2)
+    large = Searcher(chile.store, chile.index, chile.encoder, entry_rows=1, common_share=0.2)
     parsed = parse_query("what each side promised")
     only_common = ("participant", "participants")
     assert large._expanded(parsed, only_common, [], SearchFilters(), 50) == []
     mixed = large._expanded(parsed, (*only_common, "discontinue"), [], SearchFilters(), 50)
     assert mixed == ["us-chile-mou/s2.4"]
+
+
+def test_past_the_row_budget_only_the_rarest_entries_are_scored(chile) -> None:
+    from kb.search import Searcher
+
+    # "discontinue" is in one clause, "written" in two (notification and consent): three rows in all.
+    entries = ['"written"', '"discontinue"']
+    for budget, expected in ((3, {"us-chile-mou/s2.4", "us-chile-mou/s2.5"}), (2, {"us-chile-mou/s2.4"}),
+                             (0, set())):
+        searcher = Searcher(chile.store, chile.index, chile.encoder, entry_rows=budget, common_share=1.0)
+        assert {c for c, _ in searcher._entries(entries, SearchFilters(), 50)} == expected, budget
 
 
 def test_http_says_the_thesaurus_is_unreadable(chile, accords_home: Path, tmp_path: Path) -> None:

@@ -89,3 +89,20 @@ def test_taxonomy_vectors_are_kept_for_the_next_process(kb, tmp_path: Path) -> N
     assert np.array_equal(np.load(saved), vectors) and len(names) >= 14
     again = Searcher(kb.store, kb.index, kb.encoder, cache_dir=saved.parent)
     assert np.array_equal(again._type_examples()[1], vectors)
+
+
+def test_clause_share_follows_new_documents(kb, tmp_path: Path) -> None:
+    # The share of clauses a filter keeps decides how filtered search runs; it is kept between searches.
+    _write_corpus(tmp_path / "docs", n_docs=2, per_doc=20)  # two frameworks of 20 clauses (and a title)
+    kb.ingest([tmp_path / "docs"])
+    memoranda = SearchFilters(doc_types=["memorandum"])
+    assert kb.store.clause_share(memoranda) == 0.0
+    more = tmp_path / "more"
+    more.mkdir()
+    (more / "gamma-delta.txt").write_text("Gamma-Delta Memorandum\n\nSection 1\n1. Tungsten stocks will be shared.\n",
+                                          encoding="utf-8")
+    kb.ingest([more])
+    share = kb.store.clause_share(memoranda)
+    kept = kb.store.db.execute("SELECT sum(n_clauses) FROM documents WHERE doc_type = 'memorandum'").fetchone()[0]
+    total = kb.store.db.execute("SELECT sum(n_clauses) FROM documents").fetchone()[0]
+    assert kept > 0 and share == kept / total
