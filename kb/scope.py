@@ -34,6 +34,10 @@ KIND_WORDS = {
 }
 _KIND_PATTERNS = {kind: re.compile(rf"\b(?:{words})\b", re.IGNORECASE) for kind, words in KIND_WORDS.items()}
 _CAPITALS = re.compile(rf"\b(?:{'|'.join(re.escape(c) for c in CAPITALS)})\b", re.IGNORECASE)
+# A place the query sets apart ("production outside China", "buyers other than Japan") is not what it is
+# about. Not "out of": "out of Ukraine's rebuilding" is about Ukraine.
+_SET_APART = re.compile(r"\b(?:outside(?:\s+of)?|away\s+from|instead\s+of|other\s+than|rather\s+than|except(?:\s+for)?|"
+                        r"excluding|without)\s+(?:the\s+)?((?:[\w.'’-]+\s+){0,2}[\w.'’-]+)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -45,9 +49,13 @@ class DocumentFacts:
 
 
 def named_parties(query: str) -> set[str]:
-    """Countries and groups a query names, by name, adjective ("Malaysian") or capital ("Canberra")."""
+    """Countries and groups a query names, by name, adjective ("Malaysian") or capital ("Canberra"), less
+    those it sets apart ("outside China")."""
     named = set(countries_in(query))
     named.update(CAPITALS[m.group(0).lower()] for m in _CAPITALS.finditer(query))
+    for m in _SET_APART.finditer(query):
+        apart = m.group(1)
+        named -= set(countries_in(apart)) | {CAPITALS[c.group(0).lower()] for c in _CAPITALS.finditer(apart)}
     return named
 
 

@@ -22,6 +22,15 @@ def test_named_parties_read_names_adjectives_and_capitals() -> None:
     assert named_parties("Malaysian assets sold to American investors") == {"Malaysia", US}
     assert named_parties("will Kyiv owe money") == {"Ukraine"}
     assert named_parties("price floors for rare earths") == set()
+
+
+def test_places_a_query_sets_apart_are_not_named() -> None:
+    assert named_parties("new gallium production outside China backed by Washington and Canberra") == {
+        US, "Australia"}
+    assert named_parties("refining in Malaysia instead of shipping ore to Beijing") == {"Malaysia", "China"}
+    assert named_parties("refining in Malaysia instead of in China") == {"Malaysia"}
+    assert named_parties("suppliers other than Chinese firms") == set()
+    assert named_parties("keeping investors out of Ukraine's rebuilding") == {"Ukraine"}  # "out of" sets nothing apart
     assert named_kinds("the Malaysia MOU and the Thai memoranda") == {"memorandum"}
     assert named_kinds("the G7 action plan") == {"action_plan"}
 
