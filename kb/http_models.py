@@ -119,6 +119,8 @@ class SearchOut(BaseModel):
     mode: SearchMode
     scope: list[str] = Field(default_factory=list, description=SearchResults.model_fields["scope"].description)
     expanded: list[str] = Field(default_factory=list, description=SearchResults.model_fields["expanded"].description)
+    provisions: list[str] = Field(default_factory=list,
+                                  description=SearchResults.model_fields["provisions"].description)
     results: list[HitOut]
 
 

@@ -121,7 +121,9 @@ def build_server(kb: KnowledgeBase) -> AccordsServer:
         """Search the agreements' clauses by meaning and keywords. Each hit has its document, citation
         (section, paragraph, page) and commitment types. A query naming a country ("the Malaysia memorandum")
         ranks that country's documents first; `scope` lists them. `expanded` lists the drafting words also
-        searched for ("wants out" also finds "discontinue"). Pass doc_ids or parties to restrict."""
+        searched for ("wants out" also finds "discontinue"); `provisions` the kinds of final provision the
+        query asks about (termination, legal status...), whose clauses were ranked too. Pass doc_ids or parties
+        to restrict."""
         request = _request(SearchRequest, query=query, k=k, filters=_filters(doc_ids, types, parties), mode=mode)
         return await _call(run, search, request)
 

@@ -76,4 +76,7 @@ class SearchResults(BaseModel):
         "hybrid mode only, and only without filters."))
     expanded: list[str] = Field(default_factory=list, description=(
         "Thesaurus words and phrases searched for besides the query's own (kb/data/thesaurus.yaml); hybrid mode only."))
+    provisions: list[str] = Field(default_factory=list, description=(
+        "Kinds of final or procedural provision the query asks about (kb/data/provisions.yaml), whose clauses "
+        "were ranked as one more list; hybrid mode only."))
     results: list[SearchHit] = Field(default_factory=list)

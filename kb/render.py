@@ -90,6 +90,8 @@ def print_search(results: SearchResults, terms: list[str], out: Console) -> None
     if results.expanded:
         shown = ", ".join(results.expanded[:SHOWN_EXPANSIONS]) + (", ..." if len(results.expanded) > SHOWN_EXPANSIONS else "")
         out.print(f"[dim]Also searched for (thesaurus): {literal(shown)}[/]\n")
+    if results.provisions:
+        out.print(f"[dim]Also ranked clauses on: {literal(', '.join(k.replace('_', ' ') for k in results.provisions))}[/]\n")
     for hit in results.results:
         types = f" [magenta]{', '.join(hit.types)}[/]" if hit.types else ""
         where = hit.citation or hit.section

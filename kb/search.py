@@ -21,6 +21,7 @@ from kb.expansion import Thesaurus, load_thesaurus
 from kb.fusion import reciprocal_rank, reweight
 from kb.models import SearchFilters, SearchHit, SearchMode, SearchResults
 from kb.postfilter import keep_passing, widen_factor
+from kb.provisions import load_provisions
 from kb.scope import DocumentCatalog, query_scope
 from kb.term_counts import TermCounts
 
@@ -55,6 +56,11 @@ SCOPE_WEIGHT, OUT_OF_SCOPE, SCOPE_MAX_CLAUSES = 0.5, 0.6, 500
 # and 2 gained MRR but the gold lost recall; a list only of clauses holding an entry, or of the entries
 # without the query's own terms, did worse.
 EXPANSION_WEIGHT = 0.3
+# A query about a final or procedural provision (kb/provisions.py: "can one side walk away") ranks by vector,
+# as one more list, the clauses holding that kind's cues (the best PROVISION_CANDIDATES by BM25, within the
+# scope's documents when it has any). Figures: see README (Search quality).
+PROVISION_WEIGHT, PROVISION_CANDIDATES = 1.0, 100
+PROVISION = "provision:"  # prefix of a provision kind among the subjects a query vector is matched with
 # A query takes the commitment types whose examples it resembles: the mean cosine of its 3 nearest examples
 # (or description) is at least TYPE_MIN and within TYPE_MARGIN of the best type's.
 TYPE_MIN, TYPE_MARGIN, TYPE_NEAREST = 0.35, 0.05, 3
@@ -250,6 +256,7 @@ class Searcher:
             lexical = lexical_lists[i]
             dense = self._dense(query, vectors[i], filters, depth) if vectors is not None else []
             scope: list[str] = []
+            kinds: list[str] = []
             if mode == "lexical":
                 evidence = lexical
             elif mode == "dense":
@@ -257,9 +264,15 @@ class Searcher:
             else:
                 # An explicit filter already says where to look; the query's own words only guess.
                 scope = query_scope(query.semantic_text, self.catalog()) if filters.is_empty() else []
-                evidence = self._fuse(lexical, dense, vectors[i], scope, expanded_lists[i], depth)  # type: ignore[index]
+                subjects = self.query_subjects(vectors[i])  # type: ignore[index]
+                if query.phrases:  # quoted words are asked for exactly: no list of clauses without them
+                    subjects = {s for s in subjects if not s.startswith(PROVISION)}
+                kinds = sorted(s.removeprefix(PROVISION) for s in subjects if s.startswith(PROVISION))
+                evidence = self._fuse(lexical, dense, vectors[i], scope, expanded_lists[i], subjects,  # type: ignore[index]
+                                      filters, depth)
             ranked = reweight(evidence, self._source_weights([c for c, _ in evidence], scope))
             out.append(SearchResults(query=query.text, mode=mode, scope=scope, expanded=list(entries[i]),
+                                     provisions=kinds,
                                      results=self._hits(ranked, k)))
         return out
 
@@ -372,17 +385,22 @@ class Searcher:
         return self.index.query(vector, depth, filters)
 
     def _fuse(self, lexical: list[tuple[str, float]], dense: list[tuple[str, float]], vector: np.ndarray,
-              scope: list[str], expanded: list[str], depth: int) -> list[tuple[str, float]]:
+              scope: list[str], expanded: list[str], subjects: set[str], filters: SearchFilters,
+              depth: int) -> list[tuple[str, float]]:
         """Weighted RRF of the lexical list, the dense list, the type list drawn from both, the scope list
-        (the named documents' clauses by vector) and the expanded keyword list."""
+        (the named documents' clauses by vector), the expanded keyword list and the provision list.
+        subjects: the query's commitment types and provision kinds (query_subjects)."""
         lists = [[c for c, _ in lexical], [c for c, _ in dense]]
         weights = [LEXICAL_WEIGHT, DENSE_WEIGHT]
         both = reciprocal_rank(lists, weights, k=FUSION_K)
-        typed = self._type_list([c for c, _ in both], vector)
+        typed = self._type_list([c for c, _ in both], {s for s in subjects if not s.startswith(PROVISION)})
         scoped = self._scope_list(scope, vector, depth)
-        if not typed and not scoped and not expanded:
+        kinds = {s.removeprefix(PROVISION) for s in subjects if s.startswith(PROVISION)}
+        provisions = self._provision_list(kinds, vector, scope, filters, depth)
+        if not typed and not scoped and not expanded and not provisions:
             return both
-        for extra, weight in ((typed, TYPE_WEIGHT), (scoped, SCOPE_WEIGHT), (expanded, EXPANSION_WEIGHT)):
+        for extra, weight in ((typed, TYPE_WEIGHT), (scoped, SCOPE_WEIGHT), (expanded, EXPANSION_WEIGHT),
+                              (provisions, PROVISION_WEIGHT)):
             if extra:
                 lists.append(extra)
                 weights.append(weight)
@@ -419,14 +437,30 @@ class Searcher:
             return []
         return [c for c, _ in self.index.query(vector, min(depth, len(among)), SearchFilters(), among=among)]
 
-    def _type_list(self, candidates: list[str], vector: np.ndarray) -> list[str]:
+    def _provision_list(self, kinds: set[str], vector: np.ndarray, scope: list[str], filters: SearchFilters,
+                        depth: int) -> list[str]:
+        """Clauses holding a cue of the provision kinds the query is about, by vector; those of the scope's
+        documents when any hold one."""
+        if not kinds:
+            return []
+        cues = [_quote(cue) for kind in load_provisions() if kind.name in kinds for cue in kind.cues]
+        holders = [c for c, _ in self._entries(cues, filters, PROVISION_CANDIDATES)]
+        if scope and holders:
+            named = set(scope)
+            inside = [c for c, doc_id in self._select(
+                "SELECT clause_id, doc_id FROM clauses WHERE clause_id IN ({marks})", holders) if doc_id in named]
+            holders = inside or holders
+        if not holders:
+            return []
+        return [c for c, _ in self.index.query(vector, min(depth, len(holders)), SearchFilters(), among=holders)]
+
+    def _type_list(self, candidates: list[str], wanted: set[str]) -> list[str]:
         """The candidates, in fused order, that carry a commitment type the query is about.
 
         Both retrievers see words; this list sees the subject. "Keeping mines out of Chinese hands" shares no
         word with a clause on reviewing asset sales, but its nearest taxonomy examples are investment screening,
         and the clauses extraction typed so move up together. No matched type, no list.
         """
-        wanted = self.query_types(vector)
         if not wanted or not candidates:
             return []
         types = dict(self._select("SELECT clause_id, types FROM clauses WHERE clause_id IN ({marks})", candidates))
@@ -434,6 +468,11 @@ class Searcher:
 
     def query_types(self, vector: np.ndarray) -> set[str]:
         """The commitment types a query vector is about (see TYPE_MIN, TYPE_MARGIN); often none."""
+        return {s for s in self.query_subjects(vector) if not s.startswith(PROVISION)}
+
+    def query_subjects(self, vector: np.ndarray) -> set[str]:
+        """The commitment types and provision kinds (prefixed PROVISION) a query vector is about: one contest,
+        so a question about leaving the deal is not also about finance; often none."""
         import numpy as np
 
         names, examples, owner = self._type_examples()
@@ -445,8 +484,8 @@ class Searcher:
         return {names[i] for i, s in enumerate(scores) if s >= TYPE_MIN and s >= best - TYPE_MARGIN}
 
     def _type_examples(self) -> tuple[list[str], np.ndarray, np.ndarray]:
-        """Each type's description and examples, embedded once and kept in cache_dir:
-        (names, vectors, row -> type index)."""
+        """Each type's description and examples, and each provision kind's asks, embedded once and kept in
+        cache_dir: (names, vectors, row -> name index)."""
         if self._types is None:
             import numpy as np
 
@@ -460,6 +499,10 @@ class Searcher:
                     names.append(name)
                     texts.extend(lines)
                     owner.extend([len(names) - 1] * len(lines))
+            for kind in load_provisions():
+                names.append(PROVISION + kind.name)
+                texts.extend(kind.asks)
+                owner.extend([len(names) - 1] * len(kind.asks))
             vectors = (self.encoder.encode_saved(texts, self.cache_dir) if texts
                        else np.zeros((0, 1), dtype=np.float32))
             self._types = (names, vectors, np.asarray(owner, dtype=np.int64))
