@@ -457,9 +457,10 @@ class Searcher:
     def _type_list(self, candidates: list[str], wanted: set[str]) -> list[str]:
         """The candidates, in fused order, that carry a commitment type the query is about.
 
-        Both retrievers see words; this list sees the subject. "Keeping mines out of Chinese hands" shares no
-        word with a clause on reviewing asset sales, but its nearest taxonomy examples are investment screening,
-        and the clauses extraction typed so move up together. No matched type, no list.
+        Both retrievers see words; this list sees the subject. "Blocking foreign takeovers of mineral assets"
+        shares few words with a clause on reviewing asset sales, but its nearest taxonomy examples are
+        investment screening, and the clauses extraction typed so move up together. No matched type, no list.
+        (The model is not always so apt: for "keeping mines out of Chinese hands" recycling wins, narrowly.)
         """
         if not wanted or not candidates:
             return []
