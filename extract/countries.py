@@ -53,3 +53,13 @@ def countries_in(text: str) -> list[str]:
         if name not in out:
             out.append(name)
     return out
+
+
+def country_at(text: str) -> str | None:
+    """The country or group whose name opens text ("China's output" -> China), normalised; else None."""
+    folded, cased, names = _patterns()
+    found = folded.match(text)
+    if found:
+        return names[re.sub(r"\s+", " ", found.group(0).lower())]
+    found = cased.match(text)
+    return ALIASES[found.group(0).lower()] if found else None

@@ -77,6 +77,6 @@ class SearchResults(BaseModel):
     expanded: list[str] = Field(default_factory=list, description=(
         "Thesaurus words and phrases searched for besides the query's own (kb/data/thesaurus.yaml); hybrid mode only."))
     provisions: list[str] = Field(default_factory=list, description=(
-        "Kinds of final or procedural provision the query asks about (kb/data/provisions.yaml), whose clauses "
-        "were ranked as one more list; hybrid mode only."))
+        "Kinds of final or procedural provision the query asks about (kb/data/provisions.yaml) whose clauses "
+        "were ranked as one more list; empty when none passed the filters; hybrid mode only."))
     results: list[SearchHit] = Field(default_factory=list)

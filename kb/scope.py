@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from extract.countries import countries_in
+from extract.countries import countries_in, country_at
 from kb.term_counts import database_version
 
 if TYPE_CHECKING:
@@ -35,9 +35,10 @@ KIND_WORDS = {
 _KIND_PATTERNS = {kind: re.compile(rf"\b(?:{words})\b", re.IGNORECASE) for kind, words in KIND_WORDS.items()}
 _CAPITALS = re.compile(rf"\b(?:{'|'.join(re.escape(c) for c in CAPITALS)})\b", re.IGNORECASE)
 # A place the query sets apart ("production outside China", "buyers other than Japan") is not what it is
-# about. Not "out of": "out of Ukraine's rebuilding" is about Ukraine.
-_SET_APART = re.compile(r"\b(?:outside(?:\s+of)?|away\s+from|instead\s+of|other\s+than|rather\s+than|except(?:\s+for)?|"
-                        r"excluding|without)\s+(?:the\s+)?((?:[\w.'’-]+\s+){0,2}[\w.'’-]+)", re.IGNORECASE)
+# about; only the name right after the words counts ("without notifying Australia" still names Australia).
+# Not "out of": "out of Ukraine's rebuilding" is about Ukraine.
+_SET_APART = re.compile(r"\b(?:outside(?:\s+of)?|away\s+from|instead\s+of|other\s+than|rather\s+than|"
+                        r"except(?:\s+for)?|excluding|without)\s+(?:(?:in|from|to)\s+)?(?:the\s+)?", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -54,8 +55,9 @@ def named_parties(query: str) -> set[str]:
     named = set(countries_in(query))
     named.update(CAPITALS[m.group(0).lower()] for m in _CAPITALS.finditer(query))
     for m in _SET_APART.finditer(query):
-        apart = m.group(1)
-        named -= set(countries_in(apart)) | {CAPITALS[c.group(0).lower()] for c in _CAPITALS.finditer(apart)}
+        rest = query[m.end():]
+        capital = _CAPITALS.match(rest)
+        named.discard(CAPITALS[capital.group(0).lower()] if capital else country_at(rest))
     return named
 
 

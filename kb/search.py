@@ -36,8 +36,8 @@ CANDIDATES = 50  # per retriever, before fusion (100 gained one gold query but c
 PHRASE_CANDIDATES = 300  # clauses holding a quoted phrase that dense mode ranks (the best by BM25; 1000 cost 50 ms at 100k)
 # Candidates for an OR of terms: see Searcher._terms.
 SPLIT_ROWS, COMMON_SHARE = 20_000, 0.05
-# Most clauses the thesaurus entries' list scores (see Searcher._entries): FTS5 took 34 ms to score one entry
-# found in 14k of 100k clauses, about 10 ms at 5k.
+# Most clauses the lists of thesaurus entries and of provision cues score (see Searcher._affordable): FTS5
+# took 34 ms to score one entry found in 14k of 100k clauses, about 10 ms at 5k.
 ENTRY_ROWS = 5_000
 MATCH_COLUMNS = "{text heading}"
 FUSION_K = 20  # RRF constant: 20 beat 60 on the gold queries (MRR +0.02), and 5 or 10 did worse
@@ -264,12 +264,14 @@ class Searcher:
             else:
                 # An explicit filter already says where to look; the query's own words only guess.
                 scope = query_scope(query.semantic_text, self.catalog()) if filters.is_empty() else []
-                subjects = self.query_subjects(vectors[i])  # type: ignore[index]
-                if query.phrases:  # quoted words are asked for exactly: no list of clauses without them
-                    subjects = {s for s in subjects if not s.startswith(PROVISION)}
+                # Quoted words are asked for exactly: no list of clauses without them.
+                subjects = self.query_subjects(vectors[i], provisions=not query.phrases)  # type: ignore[index]
                 kinds = sorted(s.removeprefix(PROVISION) for s in subjects if s.startswith(PROVISION))
-                evidence = self._fuse(lexical, dense, vectors[i], scope, expanded_lists[i], subjects,  # type: ignore[index]
-                                      filters, depth)
+                provisions = self._provision_list(set(kinds), vectors[i], scope, filters, depth)  # type: ignore[index]
+                kinds = kinds if provisions else []
+                types = {s for s in subjects if not s.startswith(PROVISION)}
+                evidence = self._fuse(lexical, dense, vectors[i], scope, expanded_lists[i], types,  # type: ignore[index]
+                                      provisions, depth)
             ranked = reweight(evidence, self._source_weights([c for c, _ in evidence], scope))
             out.append(SearchResults(query=query.text, mode=mode, scope=scope, expanded=list(entries[i]),
                                      provisions=kinds,
@@ -307,23 +309,28 @@ class Searcher:
                     return found
         return self.bm25(match, filters, depth)
 
-    def _entries(self, entries: list[str], filters: SearchFilters, depth: int) -> list[tuple[str, float]]:
-        """BM25 over the OR of thesaurus entries (FTS5 phrases). When they match more than ENTRY_ROWS clauses,
-        only the rarest are scored, as many as together match at most ENTRY_ROWS and none in more than
-        COMMON_SHARE of the clauses: FTS5 scores every clause holding a scored phrase, so common entries
-        ("funding", "participants") cost the most and tell the least, and the other lists fill. Below
-        ENTRY_ROWS (the demo corpus) every entry is scored (exact)."""
-        counts = self.term_counts(entries)
-        if sum(counts.values()) > self.entry_rows:
-            kept: list[str] = []
-            rows = 0
-            for entry in sorted(entries, key=lambda e: counts[e]):
-                rows += counts[entry]
-                if counts[entry] > self.common_share * self.term_counts.total or rows > self.entry_rows:
-                    break
-                kept.append(entry)
-            entries = kept
-        return self.bm25(" OR ".join(entries), filters, depth) if entries else []
+    def _entries(self, phrases: list[str], filters: SearchFilters, depth: int) -> list[tuple[str, float]]:
+        """BM25 over the OR of the affordable ones of these FTS5 phrases (thesaurus entries, provision cues)."""
+        phrases = self._affordable(phrases)
+        return self.bm25(" OR ".join(phrases), filters, depth) if phrases else []
+
+    def _affordable(self, phrases: list[str]) -> list[str]:
+        """The phrases worth scoring: all of them while they match at most ENTRY_ROWS clauses (the demo corpus:
+        exact), else the rarest, as many as together match at most ENTRY_ROWS and none in more than
+        COMMON_SHARE of the clauses. FTS5 scores every clause holding a scored phrase, so common phrases
+        ("funding", "participants") cost the most and tell the least; the other lists fill. Counted over the
+        whole collection, filters or not, because that is what FTS5 reads."""
+        counts = self.term_counts(phrases)
+        if sum(counts.values()) <= self.entry_rows:
+            return phrases
+        kept: set[str] = set()
+        rows = 0
+        for phrase in sorted(phrases, key=lambda e: counts[e]):
+            rows += counts[phrase]
+            if counts[phrase] > self.common_share * self.term_counts.total or rows > self.entry_rows:
+                break
+            kept.add(phrase)
+        return [p for p in phrases if p in kept]
 
     def _exact(self, scored: list[tuple[str, float]], phrases: tuple[str, ...]) -> list[tuple[str, float]]:
         """Keep the clauses whose text holds every phrase word for word."""
@@ -385,18 +392,16 @@ class Searcher:
         return self.index.query(vector, depth, filters)
 
     def _fuse(self, lexical: list[tuple[str, float]], dense: list[tuple[str, float]], vector: np.ndarray,
-              scope: list[str], expanded: list[str], subjects: set[str], filters: SearchFilters,
+              scope: list[str], expanded: list[str], types: set[str], provisions: list[str],
               depth: int) -> list[tuple[str, float]]:
-        """Weighted RRF of the lexical list, the dense list, the type list drawn from both, the scope list
-        (the named documents' clauses by vector), the expanded keyword list and the provision list.
-        subjects: the query's commitment types and provision kinds (query_subjects)."""
+        """Weighted RRF of the lexical list, the dense list, the type list drawn from both (types: the query's
+        commitment types), the scope list (the named documents' clauses by vector), the expanded keyword list
+        and the provision list."""
         lists = [[c for c, _ in lexical], [c for c, _ in dense]]
         weights = [LEXICAL_WEIGHT, DENSE_WEIGHT]
         both = reciprocal_rank(lists, weights, k=FUSION_K)
-        typed = self._type_list([c for c, _ in both], {s for s in subjects if not s.startswith(PROVISION)})
+        typed = self._type_list([c for c, _ in both], types)
         scoped = self._scope_list(scope, vector, depth)
-        kinds = {s.removeprefix(PROVISION) for s in subjects if s.startswith(PROVISION)}
-        provisions = self._provision_list(kinds, vector, scope, filters, depth)
         if not typed and not scoped and not expanded and not provisions:
             return both
         for extra, weight in ((typed, TYPE_WEIGHT), (scoped, SCOPE_WEIGHT), (expanded, EXPANSION_WEIGHT),
@@ -413,8 +418,9 @@ class Searcher:
         FTS5's BM25 is a sum over the query's phrases, so a clause's score on terms-or-entries is its score
         on the terms (the lexical list) plus its score on the entries. Scoring the entries alone touches only
         the clauses holding one; scoring every term at once made FTS5 rescore all the lexical candidates
-        (30 ms a query at 100k clauses). When both lists are exact (below SPLIT_ROWS, and fewer than `depth`
-        clauses holding every query term) so is the merge; past that, like the keyword list, it is close.
+        (30 ms a query at 100k clauses). When both lists are exact (the terms below SPLIT_ROWS with fewer than
+        `depth` clauses holding all of them, the entries below ENTRY_ROWS) so is the merge; past that, like the
+        keyword list, it is close.
         """
         if not entries:
             return []
@@ -425,9 +431,13 @@ class Searcher:
         return [c for c, _ in sorted(combined.items(), key=lambda pair: -pair[1])[:depth]]
 
     def expansions(self, query: ParsedQuery) -> tuple[str, ...]:
-        """The thesaurus entries a query calls up; none for a query with a quoted phrase, which asks for
-        those words exactly."""
-        return () if query.phrases else self.thesaurus.expand(query.semantic_text, ignore=_STOPWORDS)
+        """The thesaurus entries a query calls up and search can afford (_affordable); none for a query with a
+        quoted phrase, which asks for those words exactly."""
+        if query.phrases:
+            return ()
+        entries = self.thesaurus.expand(query.semantic_text, ignore=_STOPWORDS)
+        affordable = set(self._affordable([_quote(e) for e in entries])) if entries else set()
+        return tuple(e for e in entries if _quote(e) in affordable)
 
     def _scope_list(self, scope: list[str], vector: np.ndarray, depth: int) -> list[str]:
         if not scope or self.catalog.clause_count(scope) > SCOPE_MAX_CLAUSES:
@@ -439,20 +449,19 @@ class Searcher:
 
     def _provision_list(self, kinds: set[str], vector: np.ndarray, scope: list[str], filters: SearchFilters,
                         depth: int) -> list[str]:
-        """Clauses holding a cue of the provision kinds the query is about, by vector; those of the scope's
-        documents when any hold one."""
+        """Clauses holding a cue of the provision kinds the query is about, by vector: the scope's documents'
+        when any hold one (scope is only set without filters), else those passing the filters."""
         if not kinds:
             return []
         cues = [_quote(cue) for kind in load_provisions() if kind.name in kinds for cue in kind.cues]
-        holders = [c for c, _ in self._entries(cues, filters, PROVISION_CANDIDATES)]
-        if scope and holders:
-            named = set(scope)
-            inside = [c for c, doc_id in self._select(
-                "SELECT clause_id, doc_id FROM clauses WHERE clause_id IN ({marks})", holders) if doc_id in named]
-            holders = inside or holders
+        holders: list[tuple[str, float]] = []
+        if scope:
+            holders = self._entries(cues, SearchFilters(doc_ids=scope), PROVISION_CANDIDATES)
+        holders = holders or self._entries(cues, filters, PROVISION_CANDIDATES)
         if not holders:
             return []
-        return [c for c, _ in self.index.query(vector, min(depth, len(holders)), SearchFilters(), among=holders)]
+        among = [c for c, _ in holders]
+        return [c for c, _ in self.index.query(vector, min(depth, len(among)), SearchFilters(), among=among)]
 
     def _type_list(self, candidates: list[str], wanted: set[str]) -> list[str]:
         """The candidates, in fused order, that carry a commitment type the query is about.
@@ -469,20 +478,22 @@ class Searcher:
 
     def query_types(self, vector: np.ndarray) -> set[str]:
         """The commitment types a query vector is about (see TYPE_MIN, TYPE_MARGIN); often none."""
-        return {s for s in self.query_subjects(vector) if not s.startswith(PROVISION)}
+        return self.query_subjects(vector, provisions=False)
 
-    def query_subjects(self, vector: np.ndarray) -> set[str]:
+    def query_subjects(self, vector: np.ndarray, provisions: bool = True) -> set[str]:
         """The commitment types and provision kinds (prefixed PROVISION) a query vector is about: one contest,
-        so a question about leaving the deal is not also about finance; often none."""
+        so a question about leaving the deal is not also about finance; often none. provisions=False holds
+        the contest among the commitment types alone."""
         import numpy as np
 
         names, examples, owner = self._type_examples()
-        if not names:
+        entrants = [i for i, name in enumerate(names) if provisions or not name.startswith(PROVISION)]
+        if not entrants:
             return set()
         sims = examples @ (vector / max(float(np.linalg.norm(vector)), 1e-12))
-        scores = np.array([np.sort(sims[owner == i])[-TYPE_NEAREST:].mean() for i in range(len(names))])
-        best = float(scores.max())
-        return {names[i] for i, s in enumerate(scores) if s >= TYPE_MIN and s >= best - TYPE_MARGIN}
+        scores = {i: float(np.sort(sims[owner == i])[-TYPE_NEAREST:].mean()) for i in entrants}
+        best = max(scores.values())
+        return {names[i] for i, s in scores.items() if s >= TYPE_MIN and s >= best - TYPE_MARGIN}
 
     def _type_examples(self) -> tuple[list[str], np.ndarray, np.ndarray]:
         """Each type's description and examples, and each provision kind's asks, embedded once and kept in

@@ -291,7 +291,7 @@ class Store:
         every document row past its text (n_clauses is stored after it), 6 ms over 2,000 documents. An index
         covering the count made SQLite pick it for the filtered joins too, which then ran slower."""
         version = database_version(self.db)
-        if version != self._shares_version or len(self._shares) > CACHED_SHARES:
+        if version != self._shares_version or len(self._shares) >= CACHED_SHARES:
             self._shares.clear()
             self._shares_version = version
         key = filters.model_dump_json(exclude={"types"})

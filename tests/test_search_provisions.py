@@ -87,3 +87,52 @@ def test_cli_names_the_provision_kinds(run_cli, memoranda) -> None:
     assert out.code == 0 and "Also ranked clauses on:" in out.stdout
     data = run_cli("search", "what if one country wants to walk away", "-k", "2", "--json").json()
     assert data["provisions"] and data["results"][0]["clause_id"] == "us-peru-mou/s2.5"
+
+
+def test_named_documents_come_first_in_the_provision_list(memoranda, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kb.search
+
+    # With room for one cue clause only, the named memorandum's must still be the one (not Peru's).
+    monkeypatch.setattr(kb.search, "PROVISION_CANDIDATES", 1)
+    query = "is the Namibia memorandum something a court could enforce"
+    found = memoranda.search(query, k=3)
+    assert found.scope == ["us-namibia-mou"] and found.provisions
+    vector = memoranda.encoder.encode([query])[0]
+    kinds = set(found.provisions)
+    assert memoranda.searcher._provision_list(kinds, vector, ["us-namibia-mou"], SearchFilters(), 10) == [
+        "us-namibia-mou/s1.2"]
+
+
+def test_provisions_name_only_kinds_whose_clauses_were_ranked(memoranda) -> None:
+    query = "what if one country wants to walk away"
+    assert memoranda.search(query).provisions
+    only_namibia = memoranda.search(query, filters=SearchFilters(doc_ids=["us-namibia-mou"]))
+    assert only_namibia.provisions == []  # Namibia's text has no withdrawal clause
+
+
+def test_a_quoted_query_keeps_its_commitment_types(memoranda) -> None:
+    searcher = memoranda.searcher
+    vector = searcher.encoder.encode(["is the copper financing commitment legally binding"])[0]
+    types_only = searcher.query_subjects(vector, provisions=False)
+    assert types_only == searcher.query_types(vector)
+    assert not any(s.startswith("provision:") for s in types_only)
+
+
+def test_expanded_lists_only_the_entries_searched(memoranda) -> None:
+    from kb.search import Searcher, parse_query
+
+    parsed = parse_query("what if one country wants to walk away")
+    assert "discontinue" in memoranda.searcher.expansions(parsed)  # in one clause; the other entries in none
+    broke = Searcher(memoranda.store, memoranda.index, memoranda.encoder, entry_rows=0)
+    assert "discontinue" not in broke.expansions(parsed)  # over budget: neither searched nor listed
+
+
+def test_http_search_carries_provisions(memoranda) -> None:
+    from fastapi.testclient import TestClient
+
+    from kb.api import KnowledgeBase
+    from kb.http import create_app
+
+    with TestClient(create_app(KnowledgeBase(memoranda.settings), preload=False)) as client:
+        found = client.post("/search", json={"query": "what if one country wants to walk away", "k": 2}).json()
+    assert found["provisions"] and found["results"][0]["clause_id"] == "us-peru-mou/s2.5"

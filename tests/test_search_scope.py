@@ -31,6 +31,9 @@ def test_places_a_query_sets_apart_are_not_named() -> None:
     assert named_parties("refining in Malaysia instead of in China") == {"Malaysia"}
     assert named_parties("suppliers other than Chinese firms") == set()
     assert named_parties("keeping investors out of Ukraine's rebuilding") == {"Ukraine"}  # "out of" sets nothing apart
+    # Only the name right after the words is set apart.
+    assert named_parties("can Japan withdraw without notifying Australia") == {"Japan", "Australia"}
+    assert named_parties("gallium refining outside China for Australia") == {"Australia"}
     assert named_kinds("the Malaysia MOU and the Thai memoranda") == {"memorandum"}
     assert named_kinds("the G7 action plan") == {"action_plan"}
 
