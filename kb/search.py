@@ -482,8 +482,9 @@ class Searcher:
 
     def query_subjects(self, vector: np.ndarray, provisions: bool = True) -> set[str]:
         """The commitment types and provision kinds (prefixed PROVISION) a query vector is about: one contest,
-        so a question about leaving the deal is not also about finance; often none. provisions=False holds
-        the contest among the commitment types alone."""
+        so a question about leaving the deal is not also about finance; often none. Provision kinds count only
+        when one of them wins: a question on financing that comes close to "funding subject to available
+        funds" is still about financing. provisions=False holds the contest among the commitment types alone."""
         import numpy as np
 
         names, examples, owner = self._type_examples()
@@ -492,8 +493,11 @@ class Searcher:
             return set()
         sims = examples @ (vector / max(float(np.linalg.norm(vector)), 1e-12))
         scores = {i: float(np.sort(sims[owner == i])[-TYPE_NEAREST:].mean()) for i in entrants}
-        best = max(scores.values())
-        return {names[i] for i, s in scores.items() if s >= TYPE_MIN and s >= best - TYPE_MARGIN}
+        winner = max(scores, key=lambda i: scores[i])
+        chosen = {names[i] for i, s in scores.items() if s >= TYPE_MIN and s >= scores[winner] - TYPE_MARGIN}
+        if not names[winner].startswith(PROVISION):
+            chosen = {name for name in chosen if not name.startswith(PROVISION)}
+        return chosen
 
     def _type_examples(self) -> tuple[list[str], np.ndarray, np.ndarray]:
         """Each type's description and examples, and each provision kind's asks, embedded once and kept in

@@ -136,3 +136,20 @@ def test_http_search_carries_provisions(memoranda) -> None:
     with TestClient(create_app(KnowledgeBase(memoranda.settings), preload=False)) as client:
         found = client.post("/search", json={"query": "what if one country wants to walk away", "k": 2}).json()
     assert found["provisions"] and found["results"][0]["clause_id"] == "us-peru-mou/s2.5"
+
+
+def test_provision_kinds_count_only_when_one_wins(memoranda) -> None:
+    import numpy as np
+
+    from kb.search import PROVISION, TYPE_MARGIN, TYPE_NEAREST
+
+    searcher = memoranda.searcher
+    names, examples, owner = searcher._type_examples()
+    # A financing question comes close to "funding subject to available funds" but is about financing.
+    vector = searcher.encoder.encode(["how much funding will each side provide"])[0]
+    sims = examples @ (vector / np.linalg.norm(vector))
+    scores = {name: float(np.sort(sims[owner == i])[-TYPE_NEAREST:].mean()) for i, name in enumerate(names)}
+    best = max(scores, key=lambda n: scores[n])
+    close = [n for n, s in scores.items() if n.startswith(PROVISION) and s >= scores[best] - TYPE_MARGIN]
+    assert not best.startswith(PROVISION) and close  # a provision kind is within the margin, not first
+    assert not any(s.startswith(PROVISION) for s in searcher.query_subjects(vector))
