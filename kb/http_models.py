@@ -114,14 +114,9 @@ class HitOut(SearchHit):
     text_is: TextIs = UNTRUSTED
 
 
-class SearchOut(BaseModel):
-    query: str
+class SearchOut(SearchResults):
     mode: SearchMode
-    scope: list[str] = Field(default_factory=list, description=SearchResults.model_fields["scope"].description)
-    expanded: list[str] = Field(default_factory=list, description=SearchResults.model_fields["expanded"].description)
-    provisions: list[str] = Field(default_factory=list,
-                                  description=SearchResults.model_fields["provisions"].description)
-    results: list[HitOut]
+    results: list[HitOut]  # type: ignore[assignment]  # each hit marked as document content
 
 
 class CommitmentOut(Commitment):

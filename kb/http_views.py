@@ -75,8 +75,7 @@ def document_view(kb: KnowledgeBase, doc_id: str) -> DocumentOut:
 
 def search(kb: KnowledgeBase, request: SearchRequest) -> SearchOut:
     found = kb.search(request.query, k=request.k, filters=request.filters.to_kb(), mode=request.mode)
-    return SearchOut(query=found.query, mode=found.mode, scope=found.scope, expanded=found.expanded,
-                     provisions=found.provisions, results=[HitOut(**h.model_dump()) for h in found.results])
+    return SearchOut(**found.model_dump(exclude={"results"}), results=[HitOut(**h.model_dump()) for h in found.results])
 
 
 def find_commitments(kb: KnowledgeBase, query: CommitmentQuery) -> CommitmentList:

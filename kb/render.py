@@ -85,13 +85,17 @@ def print_search(results: SearchResults, terms: list[str], out: Console) -> None
     if not results.results:
         out.print(f"No clauses match {literal(repr(results.query))}.")
         return
+    notes = []  # why these results: one block above them
     if results.scope:
-        out.print(f"[dim]Ranked first because the query names them: {literal(', '.join(results.scope))}[/]\n")
+        notes.append(f"Ranked first because the query names them: {', '.join(results.scope)}")
     if results.expanded:
-        shown = ", ".join(results.expanded[:SHOWN_EXPANSIONS]) + (", ..." if len(results.expanded) > SHOWN_EXPANSIONS else "")
-        out.print(f"[dim]Also searched for (thesaurus): {literal(shown)}[/]\n")
+        more = ", ..." if len(results.expanded) > SHOWN_EXPANSIONS else ""
+        notes.append(f"Also searched for (thesaurus): {', '.join(results.expanded[:SHOWN_EXPANSIONS])}{more}")
     if results.provisions:
-        out.print(f"[dim]Also ranked clauses on: {literal(', '.join(k.replace('_', ' ') for k in results.provisions))}[/]\n")
+        notes.append(f"Also ranked provisions on: {', '.join(k.replace('_', ' ') for k in results.provisions)}")
+    if notes:
+        block = literal("\n".join(notes))
+        out.print(f"[dim]{block}[/]\n")
     for hit in results.results:
         types = f" [magenta]{', '.join(hit.types)}[/]" if hit.types else ""
         where = hit.citation or hit.section

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from extract.countries import countries_in, country_at
-from kb.term_counts import database_version
+from kb.term_counts import Freshness
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -90,15 +90,13 @@ class DocumentCatalog:
         self.db = db
         self._documents: list[DocumentFacts] = []
         self._sizes: dict[str, int] = {}
-        self._version: tuple[int, int] | None = None
+        self._fresh = Freshness(db)
 
     def __call__(self) -> list[DocumentFacts]:
-        version = database_version(self.db)
-        if version != self._version:
+        if self._fresh.changed():
             rows = self.db.execute("SELECT doc_id, parties, doc_type, n_clauses FROM documents").fetchall()
             self._documents = [DocumentFacts(d, frozenset(json.loads(p or "[]")), t, n) for d, p, t, n in rows]
             self._sizes = {d.doc_id: d.n_clauses for d in self._documents}
-            self._version = version
         return self._documents
 
     def clause_count(self, doc_ids: Iterable[str]) -> int:

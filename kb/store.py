@@ -13,7 +13,7 @@ from sqlite_utils.migrations import Migrations
 from extract.models import Commitment
 from ingest.models import Clause, Document, Section
 from kb.models import DocSummary, SearchFilters
-from kb.term_counts import database_version
+from kb.term_counts import Freshness
 
 MIGRATIONS = Migrations("accords.kb")
 SCHEMA_VERSION = 2
@@ -80,7 +80,7 @@ class Store:
     def __init__(self, db: Database) -> None:
         self.db = db
         self._shares: dict[str, float] = {}
-        self._shares_version: tuple[int, int] | None = None
+        self._shares_fresh = Freshness(db)
         MIGRATIONS.apply(db)
 
     @classmethod
@@ -290,10 +290,8 @@ class Store:
         Kept until the database changes: a filtered search asks three or four times, and each count read
         every document row past its text (n_clauses is stored after it), 6 ms over 2,000 documents. An index
         covering the count made SQLite pick it for the filtered joins too, which then ran slower."""
-        version = database_version(self.db)
-        if version != self._shares_version or len(self._shares) >= CACHED_SHARES:
+        if self._shares_fresh.changed() or len(self._shares) >= CACHED_SHARES:
             self._shares.clear()
-            self._shares_version = version
         key = filters.model_dump_json(exclude={"types"})
         if key not in self._shares:
             cond, params = self.filter_sql(filters.model_copy(update={"types": []}))

@@ -9,10 +9,21 @@ if TYPE_CHECKING:
 CACHED_TERMS = 50_000
 
 
-def database_version(db: Database) -> tuple[int, int]:
-    """Changes whenever the database does: data_version moves when another connection commits,
-    total_changes when this one writes. What caches of database contents key on."""
-    return db.execute("PRAGMA data_version").fetchone()[0], db.conn.total_changes
+class Freshness:
+    """Tells a cache of database contents when to start again: whenever the database changes, in any process
+    (data_version moves when another connection commits, total_changes when this one writes)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._version: tuple[int, int] | None = None
+
+    def changed(self) -> bool:
+        """True on the first call and whenever the database changed since the last one."""
+        version = self.db.execute("PRAGMA data_version").fetchone()[0], self.db.conn.total_changes
+        if version == self._version:
+            return False
+        self._version = version
+        return True
 
 
 class TermCounts:
@@ -23,13 +34,11 @@ class TermCounts:
         self.columns = columns  # the FTS5 column filter search matches in, e.g. "{text heading}"
         self.total = 0
         self._counts: dict[str, int] = {}
-        self._version: tuple[int, int] | None = None
+        self._fresh = Freshness(db)
 
     def __call__(self, matches: list[str]) -> dict[str, int]:
-        version = database_version(self.db)
-        if version != self._version or len(self._counts) > CACHED_TERMS:
+        if self._fresh.changed() or len(self._counts) > CACHED_TERMS:
             self._counts.clear()
-            self._version = version
             self.total = self.db.execute("SELECT count(*) FROM clauses").fetchone()[0]
         for match in matches:
             if match not in self._counts:

@@ -84,7 +84,7 @@ def test_the_provision_list_is_hybrid_only_keeps_filters_and_quoted_words(memora
 
 def test_cli_names_the_provision_kinds(run_cli, memoranda) -> None:
     out = run_cli("search", "what if one country wants to walk away", "-k", "2")
-    assert out.code == 0 and "Also ranked clauses on:" in out.stdout
+    assert out.code == 0 and "Also ranked provisions on:" in out.stdout
     data = run_cli("search", "what if one country wants to walk away", "-k", "2", "--json").json()
     assert data["provisions"] and data["results"][0]["clause_id"] == "us-peru-mou/s2.5"
 

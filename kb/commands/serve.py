@@ -4,11 +4,14 @@ from __future__ import annotations
 import ipaddress
 import os
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kb.cli import knowledge_base
+
+if TYPE_CHECKING:
+    from kb.api import KnowledgeBase
 
 LOOPBACK = "127.0.0.1"
 LOCAL_NAMES = ("127.0.0.1", "localhost", "::1")  # Host headers a loopback server answers to
@@ -45,7 +48,7 @@ def mcp(ctx: typer.Context) -> None:
     serve_stdio(_checked(knowledge_base(ctx)))
 
 
-def _checked(kb):  # type: ignore[no-untyped-def]
+def _checked(kb: KnowledgeBase) -> KnowledgeBase:
     """A server reads its thesaurus before it starts: a bad file is one line now, not an error per search."""
     from kb.expansion import load_thesaurus
 
