@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,8 @@ class Block:
     list_item: bool = False
     # A table row, cells joined with " | "; never a heading, never merged with its neighbours.
     table_row: bool = False
+    # Set by readers that saw the whole paragraph in bold or italics: how many pages mark a heading.
+    emphasised: bool = False
 
 
 @dataclass(frozen=True)
@@ -27,8 +30,11 @@ class Hints:
     """
 
     title: str | None = None
-    date: dt.date | None = None
+    date: dt.date | None = None  # when the file was posted or published, not when it was signed
     source: str | None = None
+    # Fields the file declares about itself (Markdown front matter): doc_id, doc_type, parties, tags.
+    # They rank below a sidecar and above anything guessed from the text.
+    declared: dict[str, Any] = field(default_factory=dict)
 
 
 class Blocks(list[Block]):

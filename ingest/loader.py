@@ -8,17 +8,29 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from ingest.blocks import Block, hints_of
 from ingest.errors import IngestError, UnsupportedFile
 from ingest.limits import Limits, applied, split_long
-from ingest.metadata import SIDECAR_SUFFIX, extra_fields, guess_date, guess_doc_type, guess_title, read_sidecar
+from ingest.metadata import (
+    SIDECAR_SUFFIX,
+    checked_fields,
+    extra_fields,
+    first_date,
+    guess_doc_type,
+    guess_title,
+    read_sidecar,
+    signed_date,
+)
 from ingest.models import Document
 from ingest.parties import find_parties, normalise_country
-from ingest.readers.text import read_markdown, read_text
+from ingest.readers.markdown import read_markdown
+from ingest.readers.text import read_text
 from ingest.structure import segment
 
 # Bump when segmentation or readers change what a file turns into, so re-ingest refreshes it.
-PARSER_VERSION = "2"  # 2: PDF/HTML/DOCX readers, section paths s1/art3, parties by cue + NER
+PARSER_VERSION = "3"  # 3: Markdown by a CommonMark parser with front matter; signing dates; printed numbers
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 IGNORE_FILE = ".accordsignore"
 
@@ -109,30 +121,35 @@ def parse(data: bytes, path: Path, reader: Reader, sidecar: dict[str, object], d
     blocks = _split_long_blocks([b for b in read if b.text.strip()])
     if not blocks:
         raise IngestError(path, "no text found")
-    doc_id = doc_id or str(sidecar.get("doc_id") or default_doc_id(path))
+    # Precedence: the sidecar, then what the file declares about itself (front matter), then the text.
+    declared: dict[str, object] = {**checked_fields(hints.declared, path), **sidecar}
+    doc_id = doc_id or str(declared.get("doc_id") or default_doc_id(path))
     if not re.fullmatch(r"[a-z0-9][a-z0-9._-]{0,127}", doc_id):
         raise IngestError(path, f"doc_id {doc_id!r} must be lower-case letters, digits, '.', '_' or '-'")
     text, sections, clauses = segment(blocks, doc_id)
     if not clauses:
         raise IngestError(path, "no clauses found (the text holds only headings)")
-    # Precedence: the sidecar, then the text itself, then what the file says about itself.
-    title = str(sidecar.get("title") or guess_title(clauses, hints.title or path.stem))
-    parties_raw = sidecar.get("parties")
+    title = str(declared.get("title") or guess_title(clauses, hints.title or path.stem))
+    parties_raw = declared.get("parties")
     parties = (
-        [normalise_country(str(p)) for p in parties_raw]  # type: ignore[union-attr]
+        [normalise_country(str(p)) for p in parties_raw]
         if isinstance(parties_raw, list)
         else find_parties(title, clauses)
     )
-    meta = extra_fields(sidecar)
-    if hints.source and "url" not in meta:
+    meta = extra_fields(declared)
+    if hints.source and "url" not in meta and "source_url" not in meta:
         meta["url"] = hints.source
+    published = declared.get("published") or hints.date
+    date = declared.get("date") or signed_date(clauses) or published or first_date(clauses, text)
+    doc_type = declared.get("doc_type") or guess_doc_type(
+        title, text, " ".join(c.text for c in clauses if c.kind == "title"), tags=_tags(declared))
     return Document(
         doc_id=doc_id,
         title=title,
-        date=sidecar.get("date") or guess_date(clauses, text, hints.date),  # type: ignore[arg-type]
+        date=date,  # type: ignore[arg-type]  # checked_fields and read_sidecar made it a date
+        published=published,  # type: ignore[arg-type]
         parties=parties,
-        doc_type=sidecar.get("doc_type") or guess_doc_type(  # type: ignore[arg-type]
-            title, text, " ".join(c.text for c in clauses if c.kind == "title")),
+        doc_type=doc_type,  # type: ignore[arg-type]  # checked against DOC_TYPES
         source=str(path.resolve()),
         sha256=fingerprint(path),
         text=text,
@@ -140,6 +157,11 @@ def parse(data: bytes, path: Path, reader: Reader, sidecar: dict[str, object], d
         clauses=clauses,
         meta=meta,
     )
+
+
+def _tags(declared: dict[str, object]) -> list[str]:
+    tags = declared.get("tags")
+    return [str(t) for t in tags] if isinstance(tags, list) else []
 
 
 def _split_long_blocks(blocks: list[Block]) -> list[Block]:
@@ -155,12 +177,32 @@ def _split_long_blocks(blocks: list[Block]) -> list[Block]:
     return out
 
 
-def discover(paths: Iterable[Path | str]) -> list[Path]:
+class SkippedPath(BaseModel):
+    """A file a folder walk passed over although nothing asked for that: the user may expect it ingested."""
+
+    path: Path
+    reason: str
+
+
+class Discovered(list[Path]):
+    """The files a walk found, in order, plus `skipped`: files in the walked folders that no reader takes.
+
+    A list, so that callers which only want the files iterate, count and slice it as before.
+    """
+
+    def __init__(self, files: Iterable[Path] = (), skipped: Iterable[SkippedPath] = ()) -> None:
+        super().__init__(files)
+        self.skipped: list[SkippedPath] = list(skipped)
+
+
+def discover(paths: Iterable[Path | str]) -> Discovered:
     """Expand folders into the supported files below them, honouring .accordsignore files.
 
-    A file named explicitly is always returned, so an unsupported one is reported, not skipped.
+    A file named explicitly is always returned, so an unsupported one is reported, not skipped. Inside a
+    folder, a file no reader takes lands in `skipped`; hidden entries, ignored ones and metadata sidecars
+    are left out silently, since nobody meant them as documents.
     """
-    found: list[Path] = []
+    found = Discovered()
     for raw in paths:
         path = Path(raw)
         if not path.is_dir():
@@ -171,9 +213,11 @@ def discover(paths: Iterable[Path | str]) -> list[Path]:
             rel = candidate.relative_to(path).as_posix()
             if any(part.startswith(".") for part in candidate.relative_to(path).parts):
                 continue
-            if not candidate.is_file() or candidate.suffix.lower() not in SUPPORTED_SUFFIXES:
+            if not candidate.is_file() or candidate.name.endswith(SIDECAR_SUFFIX) or _ignored(rel, patterns):
                 continue
-            if candidate.name.endswith(SIDECAR_SUFFIX) or _ignored(rel, patterns):
+            suffix = candidate.suffix.lower()
+            if suffix not in SUPPORTED_SUFFIXES:
+                found.skipped.append(SkippedPath(path=candidate, reason=f"unsupported file type {suffix or '(none)'}"))
                 continue
             found.append(candidate)
     return found

@@ -11,18 +11,26 @@ from ingest.models import DOC_TYPES, Clause
 from ingest.parties import normalise_country  # noqa: F401  (kept importable from here)
 
 SIDECAR_SUFFIX = ".meta.yaml"
-_SIDECAR_FIELDS = {"doc_id", "title", "date", "parties", "doc_type"}  # "source" stays in meta
+_SIDECAR_FIELDS = {"doc_id", "title", "date", "published", "parties", "doc_type"}  # "source" stays in meta
 
 _DOC_TYPE_CUES: list[tuple[str, str]] = [
-    (r"\bfact sheet\b", "fact_sheet"),
-    (r"\b(press|media) release\b|\bfor immediate release\b", "press_release"),
-    (r"\bjoint statement\b|\bjoint declaration\b|\bleaders'? statement\b|\bjoint communiqu", "joint_statement"),
-    (r"\baction plan\b", "action_plan"),
+    (r"\bfact ?sheets?\b", "fact_sheet"),
+    (r"\b(press|media|news) releases?\b|\bfor immediate release\b", "press_release"),
+    (r"\bexecutive orders?\b|\bit is hereby ordered\b", "executive_order"),
+    (r"\bjoint statements?\b|\b(?:joint )?declarations?\b|\bleaders'? statements?\b|\bjoint communiqu"
+     r"|\bstatements? of intent\b", "joint_statement"),
+    (r"\baction plans?\b", "action_plan"),
     (r"\bmemorandum of understanding\b|\bmemorandum\b|\bMOU\b", "memorandum"),
-    (r"\bframeworks?\b", "framework"),
+    (r"\bframeworks?\b|\bcompacts?\b", "framework"),
     (r"\bagreements?\b|\btreaty\b|\bconvention\b|\baccords?\b", "agreement"),
     (r"\bcommentary\b|\banalysis\b|\bexplainer\b|\bwhat .{3,40} means\b|\bbrief(?:ing)? note\b", "commentary"),
 ]
+# A title that names an instrument after one of these words is about it, not it: "Implementation of
+# the Agreement ...", "Remarks on the Framework ...". The form of such a document lies elsewhere.
+_ABOUT = re.compile(r"\b(?:of|on|for|to|toward|towards|regarding|under|implementing|concerning)\s+(?:the\s+|a\s+|an\s+)?$",
+                    re.IGNORECASE)
+# Heads of state or government speaking together: a leaders' statement, whatever instrument it cites.
+_LEADERS = re.compile(r"\b(?:the (?:two|three|four|[A-Z]\w+) leaders|leaders of)\b", re.IGNORECASE)
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _DATE_PATTERNS = [
     rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:day\s+of\s+)?(?:{_MONTHS}),?\s+\d{{4}}\b",
@@ -37,10 +45,16 @@ _ORDINAL_WORDS = {
     "twenty-sixth": 26, "twenty-seventh": 27, "twenty-eighth": 28, "twenty-ninth": 29, "thirtieth": 30,
     "thirty-first": 31,
 }
-_WORD_DATE = re.compile(
-    rf"\b(?:the\s+)?({'|'.join(sorted(_ORDINAL_WORDS, key=len, reverse=True))})\s+day\s+of\s+({_MONTHS}),?\s+(\d{{4}})",
-    re.IGNORECASE,
-)
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+          "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+          "seventeen": 17, "eighteen": 18, "nineteen": 19}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+_YEAR_WORDS = re.compile(rf"two thousand(?: and)?(?: (?P<tens>{'|'.join(_TENS)}))?(?: (?P<units>{'|'.join(_UNITS)}))?")
+_YEAR = r"\d{4}|two\s+thousand(?:\s+and)?(?:\s+[a-z]+(?:[\s-][a-z]+)?)?"
+_DAY = rf"{'|'.join(sorted(_ORDINAL_WORDS, key=len, reverse=True))}|\d{{1,2}}(?:st|nd|rd|th)?"
+# "the twenty-eighth day of October, 2025", "this 28th day of October, two thousand and twenty-five"
+_WORD_DATE = re.compile(rf"\b(?:the\s+|this\s+)?({_DAY})\s+day\s+of\s+({_MONTHS}),?\s+(?:in\s+the\s+year\s+)?({_YEAR})",
+                        re.IGNORECASE)
 
 
 def read_sidecar(path: Path) -> dict[str, Any]:
@@ -55,13 +69,25 @@ def read_sidecar(path: Path) -> dict[str, Any]:
         raise IngestError(sidecar, f"invalid metadata file ({str(exc).splitlines()[0]})") from None
     if not isinstance(data, dict):
         raise IngestError(sidecar, "metadata file must be a mapping of field: value")
-    if "doc_type" in data and data["doc_type"] not in DOC_TYPES:
-        raise IngestError(sidecar, f"doc_type {data['doc_type']!r} is not one of {', '.join(DOC_TYPES)}")
-    if "date" in data and data["date"] is not None and not isinstance(data["date"], dt.date):
-        parsed = parse_date(str(data["date"]))
-        if parsed is None:
-            raise IngestError(sidecar, f"date {data['date']!r} is not a date (use YYYY-MM-DD)")
-        data["date"] = parsed
+    return checked_fields(data, sidecar)
+
+
+def checked_fields(data: dict[str, Any], path: Path) -> dict[str, Any]:
+    """Declared metadata (a sidecar's, or a file's front matter) with doc_type, dates and parties checked."""
+    data = dict(data)
+    if "doc_type" in data:
+        doc_type = str(data["doc_type"]).strip().lower().replace(" ", "_").replace("-", "_")
+        if doc_type not in DOC_TYPES:
+            raise IngestError(path, f"doc_type {data['doc_type']!r} is not one of {', '.join(DOC_TYPES)}")
+        data["doc_type"] = doc_type
+    for key in ("date", "published"):
+        if key in data and data[key] is not None and not isinstance(data[key], dt.date):
+            parsed = parse_date(str(data[key]))
+            if parsed is None:
+                raise IngestError(path, f"{key} {data[key]!r} is not a date (use YYYY-MM-DD)")
+            data[key] = parsed
+        elif isinstance(data.get(key), dt.datetime):
+            data[key] = data[key].date()
     if isinstance(data.get("parties"), str):
         data["parties"] = [data["parties"]]
     return data
@@ -100,57 +126,91 @@ def guess_title(clauses: list[Clause], fallback: str) -> str:
 
 _NEWS_CUES = re.compile(r"\b(today|announced|welcomed|welcomes|said|media contact|press office)\b", re.IGNORECASE)
 _NEWS_TITLE = re.compile(r"\b(signs?|announces?|welcomes?|launch(?:es)?|secures?|unveils?|agree)\b", re.IGNORECASE)
-_STRONG = {"fact_sheet", "press_release", "joint_statement", "action_plan", "commentary"}
+_STRONG = {"fact_sheet", "press_release", "executive_order", "joint_statement", "action_plan", "commentary"}
 
 
-def guess_doc_type(title: str, text: str, title_block: str = "") -> str:
-    """The form a document names for itself in its title or byline, else the one its text implies."""
+def guess_doc_type(title: str, text: str, title_block: str = "", tags: list[str] | None = None) -> str:
+    """The form a document names for itself (title, byline, its site's category tags), else the one
+    its text implies."""
     named = f"{title} {title_block}"
-    for pattern, doc_type in _DOC_TYPE_CUES:
-        if doc_type in _STRONG and re.search(pattern, named, re.IGNORECASE):
-            return doc_type
+    category = " ".join(t.replace("-", " ").replace("_", " ") for t in tags or [])
+    for source in (named, category):
+        for pattern, doc_type in _DOC_TYPE_CUES:
+            if doc_type in _STRONG and _names(pattern, source):
+                return doc_type
+    head = text[:1500]
+    if re.search(r"\bit is hereby ordered\b", head, re.IGNORECASE):
+        return "executive_order"  # "... it is hereby ordered": the enacting formula of an order
     # A page that reports on an agreement ("... today announced the signing of a framework")
     # is a press release, not the agreement: instruments do not speak of themselves in news words.
-    head = text[:1500]
     recitals = re.search(r"^\s*(whereas|recogni[sz]ing)", text, re.I | re.M)
     if not recitals and (_NEWS_TITLE.search(title) or len(_NEWS_CUES.findall(head)) >= 2):
         return "press_release"
     for pattern, doc_type in _DOC_TYPE_CUES:
-        if re.search(pattern, title, re.IGNORECASE):
+        if _names(pattern, title):
             return doc_type
+    if _LEADERS.search(head):
+        return "joint_statement"
     # Otherwise the form named earliest in the opening text.
     hits = [(m.start(), doc_type) for pattern, doc_type in _DOC_TYPE_CUES
             if (m := re.search(pattern, head, re.IGNORECASE))]
     return min(hits)[1] if hits else "other"
 
 
-def guess_date(clauses: list[Clause], text: str, hint: dt.date | None = None) -> dt.date | None:
-    """The date signed: the signature block's date, then the title block's, then the date the
-    file itself declares (an HTML page's publication date), then the first date in the text."""
+def _names(pattern: str, text: str) -> bool:
+    """Whether text names this form for itself: a mention after 'of the', 'on the'... is about another."""
+    return any(not _ABOUT.search(text[: m.start()]) for m in re.finditer(pattern, text, re.IGNORECASE))
+
+
+def signed_date(clauses: list[Clause]) -> dt.date | None:
+    """The date the text says it was signed or done: the signature block's ("Signed in Tokyo this 28th
+    day of October, two thousand and twenty-five", "DONE at ... on 26 October 2025"), else a date set
+    in the title block."""
     for kind in ("signature", "title"):
         for chunk in (c.text for c in clauses if c.kind == kind):
             found = find_dates(chunk)
             if found:
                 return found[0]
-    if hint is not None:
-        return hint
+    return None
+
+
+def first_date(clauses: list[Clause], text: str) -> dt.date | None:
+    """The last resort for a file that declares no date: the first date in its opening text."""
     found = find_dates(text[:3000])
     return found[0] if found else None
+
+
+def guess_date(clauses: list[Clause], text: str, hint: dt.date | None = None) -> dt.date | None:
+    """The date signed, else the date the file declares (a page's publication date), else the first date."""
+    return signed_date(clauses) or hint or first_date(clauses, text)
 
 
 def find_dates(text: str) -> list[dt.date]:
     found: list[tuple[int, dt.date]] = []
     for match in _WORD_DATE.finditer(text):
-        day = _ORDINAL_WORDS[match.group(1).lower()]
-        parsed = parse_date(f"{day} {match.group(2)} {match.group(3)}")
+        day = _ORDINAL_WORDS.get(match.group(1).lower()) or re.sub(r"\D", "", match.group(1))
+        year = _year(match.group(3))
+        parsed = parse_date(f"{day} {match.group(2)} {year}") if year else None
         if parsed:
             found.append((match.start(), parsed))
     for pattern in _DATE_PATTERNS:
         for match in re.finditer(pattern, text, re.IGNORECASE):
-            parsed = parse_date(match.group(0).replace("day of", ""))
+            parsed = parse_date(re.sub(r"\bday\s+of\b", "", match.group(0), flags=re.I))
             if parsed:
                 found.append((match.start(), parsed))
     return [d for _, d in sorted(found, key=lambda item: item[0])]
+
+
+def _year(words: str) -> int | None:
+    """'2025', or a year in words as formal texts write it: 'two thousand and twenty-five'."""
+    if words.isdigit():
+        return int(words)
+    match = _YEAR_WORDS.fullmatch(" ".join(words.lower().replace("-", " ").split()))
+    if not match:
+        return None
+    tens = _TENS.get(match.group("tens") or "", 0)
+    units = _UNITS.get(match.group("units") or "", 0)
+    return 2000 + tens + units
 
 
 def parse_date(value: str) -> dt.date | None:

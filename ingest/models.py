@@ -16,6 +16,7 @@ DocType = Literal[
     "fact_sheet",
     "press_release",
     "commentary",
+    "executive_order",
     "other",
 ]
 DOC_TYPES: tuple[str, ...] = DocType.__args__  # type: ignore[attr-defined]
@@ -50,7 +51,8 @@ class Clause(BaseModel):
 class Document(BaseModel):
     doc_id: str
     title: str
-    date: dt.date | None = None
+    date: dt.date | None = Field(default=None, description="Date signed when the text states one, else date issued.")
+    published: dt.date | None = Field(default=None, description="When the posting was published (front matter, page meta).")
     parties: list[str] = Field(default_factory=list)
     doc_type: DocType = "other"
     source: str = ""

@@ -22,7 +22,10 @@ ALIASES = {
     "great britain": "United Kingdom", "united kingdom": "United Kingdom", "european union": "European Union",
     "eu": "European Union", "people's republic of china": "China", "prc": "China", "turkey": "Türkiye",
     "ivory coast": "Côte d'Ivoire", "viet nam": "Vietnam", "vietnam": "Vietnam",
+    "kosovo": "Kosovo", "republic of kosovo": "Kosovo",  # a party to many instruments; no ISO 3166 entry
 }
+# Parties that are not states but sign as one.
+ORGANISATIONS = frozenset({"European Union"})
 _FORMS = re.compile(
     r"^(?:the\s+)?(?:government\s+of\s+(?:the\s+)?)?(?:(?:federal|democratic|socialist|islamic|united|"
     r"people's|plurinational|bolivarian|hashemite|cooperative|oriental)\s+)*"
@@ -31,6 +34,16 @@ _FORMS = re.compile(
 _GOVERNMENT_OF = re.compile(
     r"\b(?i:governments?\s+of\s+(?:the\s+)?)([A-Z][\w.'’-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w.'’-]*){0,5})")
 _FOR_PARTY = re.compile(r"^for\s+(?:the\s+)?(?:government\s+of\s+(?:the\s+)?)?(.{2,80}?)\s*:?\s*$", re.I)
+# "X (the "United States") and Y (together, the "Participants")": the names before it are the parties.
+_COLLECTIVE = re.compile(
+    r"\((?:together|collectively|jointly|each|individually|hereinafter)\b[^)]{0,40}?\b(?:participants?|parties|party|"
+    r"sides?|signatories)\b[^)]{0,20}\)|\bhereinafter\b[^.]{0,60}?\b(?:participants|parties|sides)\b", re.IGNORECASE)
+# "We, the Leaders of A, B and C, ...", "Those countries are A, B, ... and Z."
+_ENUMERATION = re.compile(
+    r"\bwe,?\s+the\s+(?:governments?|leaders|heads\s+of\s+(?:state|government)|ministers|representatives)\s+of\s+"
+    r"|\b(?:countries|signatories|participants|parties|members|partners)\s+(?:are|were|include|comprise)\s*:?\s+",
+    re.IGNORECASE)
+_SENTENCE_START = re.compile(r"(?<![A-Z])[.;!?]\s+(?=[A-Z\"“])")
 _PAIR = re.compile(r"\b([A-Z][\w.]*(?:\s[A-Z][\w.]*){0,3})\s?[-–—]\s?([A-Z][\w.]*(?:\s[A-Z][\w.]*){0,3})\b")
 
 
@@ -69,6 +82,9 @@ def find_parties(title: str, clauses: list[Clause]) -> list[str]:
 
     signature = [c.text for c in clauses if c.kind == "signature"]
     add([n for line in signature if (m := _FOR_PARTY.match(line)) and (n := resolve_country(m.group(1)))])
+    body = [c.text for c in clauses if c.kind != "title"][:6]
+    for text in body:
+        add(defined_parties(text))
     opening = [title] + [c.text for c in clauses if c.kind in {"title", "preamble"}][:4]
     for text in opening:
         add([n for m in _GOVERNMENT_OF.finditer(text) if (n := resolve_country(_trim(m.group(1))))])
@@ -88,6 +104,37 @@ def find_parties(title: str, clauses: list[Clause]) -> list[str]:
     first = next((c.text for c in clauses if c.kind in {"preamble", "narrative"}), "")
     add(countries_in(f"{title} {first}"))
     return found
+
+
+def defined_parties(text: str) -> list[str]:
+    """The parties a paragraph defines ("X and Y (together, the "Participants")") or lists
+    ("We, the governments of A, B and C", "Those countries are A, B ... and Z"); [] when it does neither."""
+    found: list[str] = []
+    for match in _COLLECTIVE.finditer(text):
+        starts = [m.end() for m in _SENTENCE_START.finditer(text, 0, match.start())]
+        found += [n for n in countries_in(text[starts[-1] if starts else 0 : match.start()]) if n not in found]
+    for match in _ENUMERATION.finditer(text):
+        listed = _enumerated(text[match.end() :])
+        if len(listed) >= 2:
+            # The paragraph that lists the states often names a union that joins them apart from the list.
+            extra = [n for n in countries_in(text) if n in ORGANISATIONS]
+            found += [n for n in listed + extra if n not in found]
+    return found
+
+
+def _enumerated(text: str) -> list[str]:
+    """The run of country names that opens text: 'A, B, the C, and D, share ...' -> [A, B, C, D]."""
+    names: list[str] = []
+    for item in re.split(r",\s*(?:and\s+|or\s+)?|\s+and\s+|\s*[.;:]\s", text[:2000]):
+        item = re.sub(r"\s*\([^)]*\)\s*", " ", item).strip(" *\"“”")
+        if not item:
+            continue
+        name = resolve_country(item)
+        if name is None:
+            break
+        if name not in names:
+            names.append(name)
+    return names
 
 
 def _longest(words: list[str], from_end: bool) -> str | None:

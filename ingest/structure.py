@@ -9,7 +9,7 @@ unchanged layout gives the same ids.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest.blocks import Block
 from ingest.models import Clause, ClauseKind, Section
@@ -20,6 +20,7 @@ from ingest.structure_rules import (
     NUMBER_MARK,
     PREAMBLE_OPENERS,
     RECITAL_CUES,
+    SENTENCE_END,
     SIGNATURE_CUES,
     WORD_RANK,
     Heading,
@@ -104,9 +105,13 @@ class _Builder:
         self.word_rank = {w: ranks.index(WORD_RANK[w]) + 1 for w in words}
         self.recitals = any(RECITAL_CUES.match(b.text) for b in blocks[:80])
         self.last_body_at = _last_body_marker(blocks)
+        self.blocks = blocks
+        self.absorbed: set[int] = set()  # heading lines taken in as the title of the number above them
 
     def add(self, block: Block, start: int) -> None:
         self.index += 1
+        if self.index in self.absorbed:
+            return
         text = block.text.strip()
         if self.phase == "signature":
             heading = numbered_heading(text)
@@ -147,6 +152,8 @@ class _Builder:
         text = block.text.strip()
         if self.index in self.title_at:
             return True
+        if block.emphasised and self.title_at:
+            return False  # the title came from the file itself; a bold line after it heads a part
         if block.heading_level is not None or self._is_item(block) or numbered_heading(text):
             return False
         if RECITAL_CUES.match(text) or PREAMBLE_OPENERS.match(text) or SIGNATURE_CUES.match(text):
@@ -161,6 +168,8 @@ class _Builder:
     def _heading(self, block: Block, start: int) -> bool:
         text = block.text.strip()
         found = numbered_heading(text)
+        if found is not None and not found.title and not found.rest:
+            found = self._title_below(found, block)
         if found is not None and (found.word or block.heading_level is not None or len(text) < 90):
             self._open_numbered(found, block, start)
             if found.rest:
@@ -173,6 +182,9 @@ class _Builder:
             level = 1
         elif not self.reader_headings and self.phase not in {"title", "signature"} and title_case_heading(text):
             level = 2 if self.word_rank else 1
+        elif block.emphasised and self.phase != "signature":
+            # A bold line standing alone heads what follows, below any numbered or marked-up heading.
+            level = 1 + max([0, *self.word_rank.values(), *self.level_rank.values()])
         else:
             return False
         parent = self._parent_for(level)
@@ -182,6 +194,22 @@ class _Builder:
         key = self._unique(f"{parent.path}.s{n}" if parent else f"s{n}", reserve=False)
         self._open(_Node(key, human_label(text), text, level), start)
         return True
+
+    def _title_below(self, found: Heading, block: Block) -> Heading:
+        """'Section II' alone on its line, its heading on the next: one section, 'Section II (General Provisions)'."""
+        following = self.blocks[self.index + 1] if self.index + 1 < len(self.blocks) else None
+        if following is None or following.table_row or following.list_item:
+            return found
+        line = following.text.strip()
+        if numbered_heading(line) or is_marked(line) or SENTENCE_END.search(line) or len(line) > 150:
+            return found
+        set_apart = following.emphasised or caps_heading(line) or title_case_heading(line)
+        if following.heading_level is not None:
+            set_apart = block.heading_level is None or following.heading_level >= block.heading_level
+        if not set_apart:
+            return found
+        self.absorbed.add(self.index + 1)
+        return replace(found, title=human_label(line))
 
     def _open_numbered(self, found: Heading, block: Block, start: int) -> None:
         if found.word in ANNEX_WORDS:
@@ -268,7 +296,7 @@ class _Builder:
         path = self._unique(path)
         node = self.stack[-1] if self.stack else None
         section = node.label if node and kind not in {"title", "signature"} else ""
-        parts = [section, where]
+        parts = [_cited_section(node) if section and node else "", where]
         if kind in {"preamble", "recital"}:
             section, parts = "Preamble", ["Preamble", where]
         elif kind in {"title", "signature"}:
@@ -298,6 +326,14 @@ class _Builder:
         if reserve:
             self.seen.add(candidate)
         return candidate
+
+
+def _cited_section(node: _Node) -> str:
+    """'Section II (General Provisions)': the printed number first, the heading in brackets."""
+    heading = " ".join(node.heading.split())
+    if not heading or heading.lower() == node.label.lower():
+        return node.label
+    return f"{node.label} ({heading})"
 
 
 def _title_headings(blocks: list[Block]) -> set[int]:

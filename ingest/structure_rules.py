@@ -15,8 +15,10 @@ ANNEX_WORDS = {"annex", "appendix", "schedule"}
 # Outer to inner: a Part holds Chapters, a Chapter holds Sections or Articles.
 WORD_RANK = {"part": 1, "chapter": 2, "section": 3, "article": 3}
 
+# The abbreviations drafters print for the same words: "Sec. 3.", "Art. 5".
+ABBREVIATIONS = {"sec": "section", "art": "article"}
 _NUMBERED_HEADING = re.compile(
-    r"^(?P<word>section|article|part|chapter|annex|appendix|schedule)"
+    r"^(?P<word>section|article|part|chapter|annex|appendix|schedule|(?:sec|art)(?=\.))\.?"
     r"(?:\s+(?P<num>[0-9]{1,3}(?:\.[0-9]{1,3})*|[IVXLC]{1,7}|[A-Z]|one|two|three|four|five|six|seven|eight|nine|ten))?"
     r"(?![\w])(?P<sep>\s*[-–—:.]\s*|\s+|$)(?P<title>.*)$",
     re.IGNORECASE,
@@ -66,6 +68,7 @@ def numbered_heading(text: str) -> Heading | None:
     match = _NUMBERED_HEADING.match(text)
     if match:
         word = match.group("word").lower()
+        word = ABBREVIATIONS.get(word, word)
         num = match.group("num") or ""
         title = match.group("title").strip()
         if not num and word not in ANNEX_WORDS:

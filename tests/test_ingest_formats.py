@@ -79,7 +79,7 @@ def test_pdf_joins_hyphenated_words_and_page_breaks() -> None:
     assert "the establishment of a reference price" in offtake.text
     crossing = doc.clause("issue-3-agreement-running-headers/s1.5")
     assert (crossing.page, crossing.page_end) == (1, 2)
-    assert crossing.citation == "Section I, para 5, pp. 1-2"
+    assert crossing.citation == "Section I (Supply and Investment), para 5, pp. 1-2"
 
 
 def test_pdf_reads_two_columns_column_by_column() -> None:
@@ -104,7 +104,7 @@ def test_docx_keeps_numbering_and_leaves_out_the_page_header() -> None:
     doc = ingest.load(DATA / "numbered-headings.docx")
     assert "running header" not in doc.text
     assert [s.label for s in doc.sections] == ["Article 1", "Article 2", "Article 3"]
-    assert doc.clause("numbered-headings/art2.3.b").citation == "Article 2, para 3(b), p. 1"
+    assert doc.clause("numbered-headings/art2.3.b").citation == "Article 2 (Areas of Cooperation), para 3(b), p. 1"
     assert doc.clause("numbered-headings/art3.p1").page == 2  # after the page break Word recorded
 
 

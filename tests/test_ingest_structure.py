@@ -71,10 +71,10 @@ def test_title_preamble_recitals_signature_and_annex() -> None:
         ("d/p1", "preamble", "Preamble"),
         ("d/p2", "recital", "Preamble, recital 1"),
         ("d/p3", "recital", "Preamble, recital 2"),
-        ("d/s1.1", "provision", "Section 1, para 1"),
+        ("d/s1.1", "provision", "Section 1 (Cooperation), para 1"),
         ("d/sig1", "signature", "Signature block"),
         ("d/sig2", "signature", "Signature block"),
-        ("d/annex1.p1", "annex", "Annex I, para 1"),
+        ("d/annex1.p1", "annex", "Annex I (Projects), para 1"),
     ]
     assert [s.section_id for s in sections] == ["s1", "annex1"]
 
@@ -116,4 +116,5 @@ def test_pages_become_citations() -> None:
     blocks = [Block("Section 2 – Finance", page=1), Block("1. First.", page=1),
               Block("2. Second, running on.", page=1, page_end=2), Block("3. Third.", page=2)]
     citations = [c.citation for c in segment(blocks, "d")[2]]
-    assert citations == ["Section 2, para 1, p. 1", "Section 2, para 2, pp. 1-2", "Section 2, para 3, p. 2"]
+    assert citations == ["Section 2 (Finance), para 1, p. 1", "Section 2 (Finance), para 2, pp. 1-2",
+                         "Section 2 (Finance), para 3, p. 2"]

@@ -1,4 +1,4 @@
-"""Plain text and Markdown: decode with detection, then split into paragraph blocks."""
+"""Plain text: decode with detection, then split into paragraph blocks (Markdown has its own reader)."""
 from __future__ import annotations
 
 import codecs
@@ -10,10 +10,6 @@ from ingest.errors import IngestError
 from ingest.structure_rules import SENTENCE_END, numbered_heading
 
 _LIST_START = re.compile(r"^\s*(?:\(?[0-9]{1,3}(?:\.[0-9]{1,3})*[.)]|\([a-z]{1,4}\)|[a-z][.)]|[-*•–])\s+")
-_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_MD_INLINE = re.compile(r"(\*\*|__|\*|`)(?=\S)(.+?)(?<=\S)\1")
-_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-_MD_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 
 
 def decode(data: bytes, path: Path) -> str:
@@ -55,32 +51,6 @@ def read_text(data: bytes, path: Path) -> list[Block]:
     return split_paragraphs(text.splitlines())
 
 
-def read_markdown(data: bytes, path: Path) -> list[Block]:
-    text = decode(data, path)
-    text = _strip_front_matter(text)
-    blocks: list[Block] = []
-    paragraph: list[str] = []
-    for line in text.splitlines():
-        heading = _MD_HEADING.match(line)
-        if heading:
-            blocks.extend(split_paragraphs(paragraph))
-            paragraph = []
-            blocks.append(Block(_clean_inline(heading.group(2)), heading_level=len(heading.group(1))))
-        elif re.fullmatch(r"\s*([-*_]\s*){3,}", line):  # a thematic break separates paragraphs
-            blocks.extend(split_paragraphs(paragraph))
-            paragraph = []
-        elif _MD_TABLE_ROW.match(line):
-            blocks.extend(split_paragraphs(paragraph))
-            paragraph = []
-            cells = [_clean_inline(c.strip()) for c in line.strip().strip("|").split("|")]
-            if not all(re.fullmatch(r":?-{2,}:?", c) for c in cells):  # the |---|---| rule under the header
-                blocks.append(Block(" | ".join(c for c in cells if c), table_row=True))
-        else:
-            paragraph.append(_clean_inline(line))
-    blocks.extend(split_paragraphs(paragraph))
-    return blocks
-
-
 def split_paragraphs(lines: list[str]) -> list[Block]:
     """Blank lines end a paragraph; a line that opens a list item starts a new one; a numbered heading
     ("Article 2 – Traceability") stands alone even when its text follows on the next line."""
@@ -106,16 +76,3 @@ def split_paragraphs(lines: list[str]) -> list[Block]:
             current.append(line)
     flush()
     return blocks
-
-
-def _strip_front_matter(text: str) -> str:
-    if text.startswith("---\n"):
-        end = text.find("\n---", 4)
-        if end != -1:
-            return text[end + 4 :].lstrip("\n")
-    return text
-
-
-def _clean_inline(line: str) -> str:
-    line = _MD_LINK.sub(r"\1", line)
-    return _MD_INLINE.sub(r"\2", line)

@@ -1,0 +1,242 @@
+"""Markdown as static sites, web archives, Obsidian and pandoc store it.
+
+Front matter (YAML between `---` lines, TOML between `+++`) is metadata, not text. The body goes
+through markdown-it-py, a CommonMark parser, and only the words of its inline tokens reach a
+Block: emphasis, links, inline HTML (`<u>`, `<span>`), HTML comments, backslash escapes and
+footnote markers never become clause text. An ordered list item keeps the number it printed, so
+a list restarted after a separator is cited as printed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ingest.blocks import Block, Blocks, Hints
+from ingest.errors import IngestError
+from ingest.readers.text import decode
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+# Spaces that look like spaces but are not to a parser (CommonMark blank lines are ASCII only).
+_SPACES = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u200b": None, "\u200c": None,
+                         "\u200d": None, "\ufeff": None})
+_FENCES = {"---": "yaml", "+++": "toml"}
+# Emphasis marks the parser left as text because they never closed ("**1. The Parties ...").
+_STRAY_EMPHASIS = re.compile(r"\*{2,}|(?<!\w)\*(?=\s|$)|(?<=\s)\*(?!\w)|^\*(?=\S)|(?<!\w)_{2,}|_{2,}(?!\w)")
+# An escaped mark is the author's character: it hides from that clean-up in a private-use code point.
+_PROTECT = str.maketrans({"*": "\ue000", "_": "\ue001"})
+_RESTORE = str.maketrans({"\ue000": "*", "\ue001": "_"})
+_SENTENCE_END = re.compile(r"[.;!?,]\s*$")
+_WORDLESS = re.compile(r"^[\W_]*$")  # "###", "* * *": end marks and rules, not text
+
+
+def read_markdown(data: bytes, path: Path) -> Blocks:
+    text = decode(data, path).translate(_SPACES)
+    front, body = split_front_matter(text, path)
+    hints = hints_from(front)
+    blocks = list(_blocks(_parser().parse(body)))
+    if hints.title and not (blocks and blocks[0].heading_level == 1):
+        # The body of an archived posting rarely repeats its title; the front matter's title opens it.
+        blocks.insert(0, Block(hints.title, heading_level=1))
+    return Blocks(blocks, hints)
+
+
+def split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
+    """(the front matter as a mapping, the body); a file without front matter gives ({}, text)."""
+    text = text.lstrip("\ufeff")
+    fence = text[:3]
+    if fence not in _FENCES or text[3:4] not in {"\n", "\r"}:
+        return {}, text
+    closing = re.search(rf"^{re.escape(fence)}[ \t]*$", text[4:], re.MULTILINE)
+    if closing is None:
+        return {}, text  # a thematic break that opens the file, not front matter
+    raw, body = text[4 : 4 + closing.start()], text[4 + closing.end() :]
+    try:
+        data = _load(raw, _FENCES[fence])
+    except ValueError as exc:
+        raise IngestError(path, f"invalid front matter ({exc})") from None
+    return data, body
+
+
+def _load(raw: str, kind: str) -> dict[str, Any]:
+    if kind == "toml":
+        import tomllib
+
+        try:
+            data: Any = tomllib.loads(raw)
+        except tomllib.TOMLDecodeError as exc:
+            raise ValueError(str(exc)) from None
+    else:
+        import yaml
+
+        try:
+            data = yaml.safe_load(raw)
+        except yaml.YAMLError as exc:
+            raise ValueError(str(exc).splitlines()[0]) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ValueError("it must be a mapping of field: value")
+    return data
+
+
+def hints_from(front: dict[str, Any]) -> Hints:
+    """The fields front matter conventionally carries, under the names static-site tools give them."""
+    title = _first(front, "title")
+    source = _first(front, "source_url", "source", "url", "canonical_url", "link")
+    published = next((d for key in ("date", "published", "published_time", "pubdate", "created")
+                      if (d := as_date(front.get(key))) is not None), None)
+    tags = front.get("tags", front.get("categories"))
+    if isinstance(tags, str):
+        tags = [tags]
+    declared = {key: front[key] for key in ("doc_id", "doc_type", "parties") if front.get(key)}
+    if title:
+        declared["title"] = " ".join(str(title).translate(_SPACES).split())
+    if isinstance(tags, list):
+        declared["tags"] = [str(t) for t in tags]
+    return Hints(title=declared.get("title"), date=published, source=str(source) if source else None, declared=declared)
+
+
+def _first(front: dict[str, Any], *keys: str) -> Any:
+    return next((front[k] for k in keys if front.get(k)), None)
+
+
+def as_date(value: Any) -> dt.date | None:
+    """A front-matter date: YAML gives date or datetime objects, TOML too; strings are ISO 8601."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        match = re.match(r"\s*(\d{4})-(\d{2})-(\d{2})", value)
+        if match:
+            try:
+                return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+            except ValueError:
+                return None
+    return None
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
+
+    # Agreements hold no code: an indented paragraph (a pasted page's first-line indent) is text.
+    # Escapes stay apart from the text around them (no text_join), so an escaped "\\*" survives the
+    # clean-up of emphasis marks that never closed.
+    return MarkdownIt("commonmark").use(footnote_plugin).enable("table").disable(["code", "text_join"])
+
+
+def _blocks(tokens: list[Token]) -> Iterator[Block]:
+    """Walk the block tokens; each paragraph, heading, list item's paragraph or table row is one Block."""
+    numbers: list[str | None] = []  # the printed number of each open list item, None for a bullet
+    fresh_item = False  # the next paragraph is the first of its list item and takes its marker
+    in_footnotes = False
+    row: list[str] | None = None
+    for i, token in enumerate(tokens):
+        kind = token.type
+        if kind == "footnote_block_open":
+            in_footnotes = True
+        elif kind == "footnote_block_close":
+            in_footnotes = False
+        elif in_footnotes:
+            continue  # footnote texts are the page's apparatus, not the instrument's clauses
+        elif kind == "list_item_open":
+            ordered = bool(token.info)
+            numbers.append(f"{token.info}{token.markup}" if ordered else None)
+            fresh_item = True
+        elif kind == "list_item_close":
+            numbers.pop()
+            fresh_item = False
+        elif kind == "heading_open":
+            text = _inline_text(tokens[i + 1])
+            if text:
+                yield Block(text, heading_level=int(token.tag[1]))
+        elif kind == "tr_open":
+            row = []
+        elif kind in {"th_open", "td_open"} and row is not None:
+            row.append(_inline_text(tokens[i + 1]))
+        elif kind == "tr_close" and row is not None:
+            if any(row):
+                yield Block(" | ".join(cell for cell in row if cell), table_row=True)
+            row = None
+        elif kind == "paragraph_open" and row is None:
+            inline = tokens[i + 1]
+            marker = numbers[-1] if numbers and fresh_item else None
+            in_list = bool(numbers) and fresh_item
+            fresh_item = False
+            yield from _paragraph(inline, marker, in_list)
+
+
+def _paragraph(inline: Token, marker: str | None, in_list: bool) -> Iterator[Block]:
+    """A paragraph's lines as Blocks: a hard line break ends one (pandoc and pasted pages break
+    between items that way), unless the next line only finishes the sentence."""
+    pieces = [p for p in _split_at_breaks(inline) if not _WORDLESS.match(p)]
+    emphasised = _wholly_emphasised(inline)
+    for n, piece in enumerate(pieces):
+        first = n == 0
+        text = f"{marker} {piece}" if first and marker else piece
+        if first and emphasised and not marker and len(pieces) == 1 and _heading_like(piece):
+            yield Block(text, heading_level=None, emphasised=True)
+        else:
+            yield Block(text, list_item=first and in_list)
+
+
+def _split_at_breaks(inline: Token) -> list[str]:
+    lines: list[list[str]] = [[]]
+    for child in inline.children or []:
+        if child.type == "hardbreak":
+            lines.append([])
+        else:
+            lines[-1].append(_child_text(child))
+    pieces: list[str] = []
+    for words in ("".join(line) for line in lines):
+        piece = _tidy(words)
+        if not piece:
+            continue
+        if pieces and not _SENTENCE_END.search(pieces[-1]) and piece[:1].islower():
+            pieces[-1] = f"{pieces[-1]} {piece}"
+        else:
+            pieces.append(piece)
+    return pieces
+
+
+def _child_text(child: Token) -> str:
+    if child.type == "text_special":
+        return child.content.translate(_PROTECT)
+    if child.type in {"text", "code_inline"}:
+        return child.content
+    if child.type == "softbreak":
+        return " "
+    if child.type == "image":
+        return "".join(_child_text(c) for c in child.children or [])
+    return ""  # emphasis and link marks, inline HTML tags, footnote references
+
+
+def _inline_text(inline: Token) -> str:
+    return " ".join(_split_at_breaks(inline))
+
+
+def _tidy(text: str) -> str:
+    return " ".join(_STRAY_EMPHASIS.sub(" ", text).split()).translate(_RESTORE)
+
+
+def _wholly_emphasised(inline: Token) -> bool:
+    """Bold or italic from the first word to the last: how pasted pages set a heading. An emphasis
+    that never closed ("**Reinforcing ...", the closing marks left on the next paragraph) counts too."""
+    children = [c for c in inline.children or [] if not (c.type == "text" and not c.content.strip())]
+    if not children:
+        return False
+    opens = children[0].type in {"strong_open", "em_open"} and children[-1].type in {"strong_close", "em_close"}
+    return opens or inline.content.lstrip().startswith(("**", "__"))
+
+
+def _heading_like(text: str) -> bool:
+    return len(text.split()) <= 16 and not _SENTENCE_END.search(text.rstrip(":")) and text[:1].isupper()
