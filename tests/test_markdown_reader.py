@@ -1,0 +1,175 @@
+"""Markdown as archives and static sites store it: front matter, pandoc lists, markup that must not leak.
+
+Every document here is made up for the test; the shapes copy how real postings are laid out.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+import ingest
+from ingest.errors import IngestError
+
+MARKUP = re.compile(r"\*\*|__|<[a-zA-Z/!]|&[a-z]+;|\\[^\w\s]|\]\(|\[\^")
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def citation_of(doc: ingest.Document, words: str) -> str:
+    hits = [c for c in doc.clauses if words in c.text]
+    assert len(hits) == 1, [c.text for c in doc.clauses]
+    return hits[0].citation
+
+
+def test_front_matter_gives_title_posting_date_and_source(tmp_path: Path) -> None:
+    doc = ingest.load(write(tmp_path, "posting.md", (
+        "---\n"
+        "date: '2025-03-02'\n"
+        "source_url: https://example.org/statements/cobalt\n"
+        "tags: statements\n"
+        'title: "Joint Statement on a Cobalt\\_Partnership between Ruritania \\u2013\\\n'
+        '  \\ and Japan"\n'
+        "---\n"
+        "\u00a0\n"
+        "Today, Japan and the Republic of Ruritania restate their wish to trade cobalt.\n"
+    )))
+    assert doc.title == "Joint Statement on a Cobalt Partnership between Ruritania \u2013 and Japan"
+    assert doc.published == dt.date(2025, 3, 2)
+    assert doc.date == dt.date(2025, 3, 2)  # no signing date in the text: the posting date
+    assert doc.meta["url"] == "https://example.org/statements/cobalt"
+    assert doc.meta["tags"] == "statements"
+    assert doc.doc_type == "joint_statement"
+    assert all(c.kind != "title" or c.text == doc.title for c in doc.clauses)
+
+
+def test_a_signing_date_in_words_is_the_date_and_the_posting_date_is_published(tmp_path: Path) -> None:
+    doc = ingest.load(write(tmp_path, "signed.md", (
+        "---\ndate: '2025-06-01'\ntitle: Understanding on Graphite Supply\n---\n\n"
+        "The two sides intend to share data on graphite.\n\n"
+        "Signed in Osaka this 2nd day of June, two thousand and twenty-five.\n\n"
+        "For the Government of Japan:\n\nFor the Government of Canada:\n"
+    )))
+    assert doc.date == dt.date(2025, 6, 2)
+    assert doc.published == dt.date(2025, 6, 1)
+    assert sorted(doc.parties) == ["Canada", "Japan"]
+
+
+def test_toml_front_matter_and_a_sidecar_above_it(tmp_path: Path) -> None:
+    path = write(tmp_path, "toml.md", '+++\ntitle = "Lithium Note"\ndate = 2024-02-03\n+++\n\nWords on lithium.\n')
+    doc = ingest.load(path)
+    assert (doc.title, doc.published) == ("Lithium Note", dt.date(2024, 2, 3))
+    write(tmp_path, "toml.meta.yaml", "title: Lithium Note, revised\n")
+    assert ingest.load(path).title == "Lithium Note, revised"
+
+
+def test_broken_front_matter_is_one_clear_error(tmp_path: Path) -> None:
+    path = write(tmp_path, "broken.md", "---\ntitle: [unclosed\n---\n\nText.\n")
+    with pytest.raises(IngestError) as caught:
+        ingest.load(path)
+    assert "broken.md" in str(caught.value) and "front matter" in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_markup_never_reaches_clauses_headings_or_citations(tmp_path: Path) -> None:
+    doc = ingest.load(write(tmp_path, "markup.md", (
+        "---\ntitle: Framework on Rare Earths\n---\n\n"
+        "The Participants intend to cooperate on the following areas:\n\n"
+        "1.  S**upply and Processing**\n\n"
+        "<!-- -->\n\n"
+        "1.  The Participants intend to <u>map</u> deposits, see <a href=\"https://example.org\">the map</a>"
+        " and [the list](https://example.org/list).[^1]\n"
+        "2.  *Each* Participant intends to report at 5 \\* 3 sites.\n\n"
+        "2\\. **Finance**\n\n"
+        "1.  The Participants intend to pool <span style=\"text-decoration: underline\">loans</span>.\n\n"
+        "<!-- -->\n\n"
+        "\\###\n\n"
+        "[^1]: A note of the page, not a clause.\n"
+    )))
+    for clause in doc.clauses:
+        for field in (clause.text, clause.heading, clause.section, clause.citation):
+            assert not MARKUP.search(field), field
+    assert all(not MARKUP.search(s.heading + s.label) for s in doc.sections)
+    assert all("note of the page" not in c.text for c in doc.clauses)
+    assert citation_of(doc, "map deposits") == "Section 1 (Supply and Processing), para 1"
+    assert citation_of(doc, "report at 5 * 3 sites") == "Section 1 (Supply and Processing), para 2"
+    assert citation_of(doc, "pool loans") == "Section 2 (Finance), para 1"
+    assert "the map and the list." in next(c.text for c in doc.clauses if "map deposits" in c.text)
+
+
+def test_a_numbered_list_keeps_its_printed_numbers(tmp_path: Path) -> None:
+    doc = ingest.load(write(tmp_path, "numbers.md", (
+        "---\ntitle: Declaration on Nickel\n---\n\n"
+        "**Working together on\nnickel  \n  \n**7. The two sides intend to buy nickel.\n\n"
+        "8\\. The two sides intend to sell nickel.\n\n"
+        "**Looking ahead**\n\n"
+        "9. The two sides intend to meet each year.\n"
+    )))
+    assert citation_of(doc, "buy nickel") == "Working together on nickel, para 7"
+    assert citation_of(doc, "sell nickel") == "Working together on nickel, para 8"
+    assert citation_of(doc, "meet each year") == "Looking ahead, para 9"
+
+
+def test_items_set_apart_by_line_breaks_and_a_run_in_section_heading(tmp_path: Path) -> None:
+    doc = ingest.load(write(tmp_path, "order.md", (
+        "---\ntitle: Securing Tin Supplies\n---\n\n"
+        "By the authority vested in me, it is hereby ordered:  \n  \n"
+        "     <span>Sec</span>. <span>1</span>. <span>Review of Tin</span>.  (a)  The Secretary shall"
+        " study tin imports.  \n"
+        "     (b)  The Secretary shall consider:  \n"
+        "             (i)   the sources of tin;  \n"
+        "             (ii)  the price of\n"
+        "tin over ten years.  \n  \n"
+        "     <span>Sec</span>. <span>2</span>. <span>General Provisions</span>.  (a)  Nothing here"
+        " creates a right.\n"
+    )))
+    assert doc.doc_type == "executive_order"
+    assert citation_of(doc, "study tin imports") == "Section 1 (Review of Tin), para (a)"
+    assert citation_of(doc, "the sources of tin") == "Section 1 (Review of Tin), para (b)(i)"
+    assert citation_of(doc, "the price of tin over ten years") == "Section 1 (Review of Tin), para (b)(ii)"
+    assert citation_of(doc, "creates a right") == "Section 2 (General Provisions), para (a)"
+
+
+def test_a_section_number_with_its_heading_on_the_next_line(tmp_path: Path) -> None:
+    doc = ingest.load(write(tmp_path, "sections.md", (
+        "---\ntitle: Memorandum on Copper\n---\n\n"
+        "**Section I**\n\n**General Provisions**\n\n"
+        "1. The Participants intend to trade copper.\n\n"
+        "**Section II**\n\n**Finance and Investment**\n\n"
+        "1. The Participants intend to fund copper mines.\n"
+    )))
+    assert citation_of(doc, "trade copper") == "Section I (General Provisions), para 1"
+    assert citation_of(doc, "fund copper mines") == "Section II (Finance and Investment), para 1"
+
+
+@pytest.mark.parametrize(("opening", "parties"), [
+    ('the Republic of Ruritania (the "Ruritania") and Japan (together, the "Participants") intend to trade.',
+     ["Japan"]),  # Ruritania is no country: only the one that is
+    ("Today, the United States of America (United States), the Swiss Confederation (Switzerland), and "
+     "Canada (Canada) (collectively, Participants) express their intent.", ["Canada", "Switzerland", "United States"]),
+    ("We, the governments of Chile, Peru, the United States, and Uruguay, share a coast. China is far away.",
+     ["Chile", "Peru", "United States", "Uruguay"]),
+    ("Twenty countries and the European Union join this text. Those countries are Kosovo, Norway, the "
+     "Republic of Ireland, and Iceland. Russia is not among them.",
+     ["European Union", "Iceland", "Ireland", "Kosovo", "Norway"]),
+])
+def test_parties_from_defined_terms_and_lists(tmp_path: Path, opening: str, parties: list[str]) -> None:
+    doc = ingest.load(write(tmp_path, "parties.md", f"---\ntitle: Statement on Ports\n---\n\n{opening}\n"))
+    assert sorted(doc.parties) == parties
+
+
+@pytest.mark.parametrize(("title", "body", "tags", "doc_type"), [
+    ("Implementation of the Agreement on Zinc", "The two leaders met in Rome and noted progress.", "", "joint_statement"),
+    ("Canada-Japan Compact on Clean Metals", "Canada and Japan commit to cooperate.", "", "framework"),
+    ("Canada and Japan Reach a Deal", "Canada and Japan will cut tariffs.", "tags: fact-sheets\n", "fact_sheet"),
+    ("Statement of Intent on Tungsten", "Canada and Japan intend to cooperate.", "", "joint_statement"),
+])
+def test_document_types(tmp_path: Path, title: str, body: str, tags: str, doc_type: str) -> None:
+    doc = ingest.load(write(tmp_path, "kind.md", f"---\ntitle: {title}\n{tags}---\n\n{body}\n"))
+    assert doc.doc_type == doc_type
