@@ -31,6 +31,7 @@ KIND_WORDS = {
     "memorandum": r"memorand(?:um|a)|mou|mous", "framework": r"frameworks?", "joint_statement": r"joint statements?",
     "fact_sheet": r"fact ?sheets?", "press_release": r"(?:press|media) releases?", "action_plan": r"action plans?",
     "commentary": r"commentar(?:y|ies)", "agreement": r"agreements?|treat(?:y|ies)",
+    "executive_order": r"executive orders?",
 }
 _KIND_PATTERNS = {kind: re.compile(rf"\b(?:{words})\b", re.IGNORECASE) for kind, words in KIND_WORDS.items()}
 _CAPITALS = re.compile(rf"\b(?:{'|'.join(re.escape(c) for c in CAPITALS)})\b", re.IGNORECASE)
