@@ -16,6 +16,8 @@ class Block:
     heading_level: int | None = None
     # Set by readers that know a paragraph is a list item (HTML <li>, Markdown '-').
     list_item: bool = False
+    # How deep inside other lists the item sits: 0 for a top-level item, 1 for an item of a nested list.
+    list_depth: int = 0
     # A table row, cells joined with " | "; never a heading, never merged with its neighbours.
     table_row: bool = False
     # Set by readers that saw the whole paragraph in bold or italics: how many pages mark a heading.

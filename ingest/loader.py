@@ -130,19 +130,19 @@ def parse(data: bytes, path: Path, reader: Reader, sidecar: dict[str, object], d
     if not clauses:
         raise IngestError(path, "no clauses found (the text holds only headings)")
     title = str(declared.get("title") or guess_title(clauses, hints.title or path.stem))
+    doc_type = str(declared.get("doc_type") or guess_doc_type(
+        title, text, " ".join(c.text for c in clauses if c.kind == "title"), tags=_tags(declared)))
     parties_raw = declared.get("parties")
     parties = (
         [normalise_country(str(p)) for p in parties_raw]
         if isinstance(parties_raw, list)
-        else find_parties(title, clauses)
+        else find_parties(title, clauses, doc_type)
     )
     meta = extra_fields(declared)
     if hints.source and "url" not in meta and "source_url" not in meta:
         meta["url"] = hints.source
     published = declared.get("published") or hints.date
     date = declared.get("date") or signed_date(clauses) or published or first_date(clauses, text)
-    doc_type = declared.get("doc_type") or guess_doc_type(
-        title, text, " ".join(c.text for c in clauses if c.kind == "title"), tags=_tags(declared))
     return Document(
         doc_id=doc_id,
         title=title,

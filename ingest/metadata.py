@@ -25,6 +25,10 @@ _DOC_TYPE_CUES: list[tuple[str, str]] = [
     (r"\bagreements?\b|\btreaty\b|\bconvention\b|\baccords?\b", "agreement"),
     (r"\bcommentary\b|\banalysis\b|\bexplainer\b|\bwhat .{3,40} means\b|\bbrief(?:ing)? note\b", "commentary"),
 ]
+# How a head of state's order or proclamation opens: "By the authority vested in me as President by the
+# Constitution and the laws of X, ... it is hereby ordered" / "I hereby determine and order" / "do hereby proclaim".
+ENACTING = re.compile(r"\bby the authority vested in me\b|\bit is hereby ordered\b|\bI hereby (?:determine and )?order\b"
+                      r"|\bdo hereby proclaim\b", re.IGNORECASE)
 # A title that names an instrument after one of these words is about it, not it: "Implementation of
 # the Agreement ...", "Remarks on the Framework ...". The form of such a document lies elsewhere.
 _ABOUT = re.compile(r"\b(?:of|on|for|to|toward|towards|regarding|under|implementing|concerning)\s+(?:the\s+|a\s+|an\s+)?$",
@@ -139,8 +143,8 @@ def guess_doc_type(title: str, text: str, title_block: str = "", tags: list[str]
             if doc_type in _STRONG and _names(pattern, source):
                 return doc_type
     head = text[:1500]
-    if re.search(r"\bit is hereby ordered\b", head, re.IGNORECASE):
-        return "executive_order"  # "... it is hereby ordered": the enacting formula of an order
+    if ENACTING.search(head):
+        return "executive_order"  # the enacting formula of an order or proclamation
     # A page that reports on an agreement ("... today announced the signing of a framework")
     # is a press release, not the agreement: instruments do not speak of themselves in news words.
     recitals = re.search(r"^\s*(whereas|recogni[sz]ing)", text, re.I | re.M)

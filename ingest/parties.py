@@ -43,7 +43,19 @@ _ENUMERATION = re.compile(
     r"\bwe,?\s+the\s+(?:governments?|leaders|heads\s+of\s+(?:state|government)|ministers|representatives)\s+of\s+"
     r"|\b(?:countries|signatories|participants|parties|members|partners)\s+(?:are|were|include|comprise)\s*:?\s+",
     re.IGNORECASE)
+# "We, the Prime Minister of X and the Prime Minister of Y, as witnessed by ...": who speaks, up to
+# the witnesses or the verb. Witnesses and hosts are not parties.
+_WE = re.compile(
+    r"\bWe,\s+(?P<who>[^.;]{5,600}?)(?:,\s*(?:as\s+witnessed|witnessed|having|in\s+the\s+presence|on\s+the\s+occasion|"
+    r"meeting|gathered)|,?\s+(?:hereby\s+)?(?:declare|affirm|reaffirm|state|share|agree|commit|intend|decide|express|"
+    r"welcome|recogni[sz]e|note)\b)")
+# "By the authority vested in me as President by the Constitution and the laws of X": the state that orders.
+_ENACTED_BY = re.compile(r"\bauthority vested in me\b[^.]{0,80}?\blaws of (?:the )?"
+                         r"(?P<state>[A-Z][\w.]*(?:\s+(?:of\s+)?[A-Z][\w.]*){0,4})")
 _SENTENCE_START = re.compile(r"(?<![A-Z])[.;!?]\s+(?=[A-Z\"“])")
+# "Declaration between the Kingdom of Spain and the United States of America on ..."
+_BETWEEN = re.compile(r"\bbetween\s+(.{3,80}?)\s+and\s+(.{3,80}?)(?=\s+(?:on|concerning|regarding|for|to|in)\s|[,.;:]|$)",
+                      re.IGNORECASE)
 _PAIR = re.compile(r"\b([A-Z][\w.]*(?:\s[A-Z][\w.]*){0,3})\s?[-–—]\s?([A-Z][\w.]*(?:\s[A-Z][\w.]*){0,3})\b")
 
 
@@ -56,7 +68,8 @@ def normalise_country(name: str) -> str:
 def resolve_country(name: str) -> str | None:
     cleaned = " ".join(name.replace("’", "'").split()).strip(" .,;:\"'")
     cleaned = re.sub(r"^the\s+", "", cleaned, flags=re.I)
-    for candidate in (cleaned, _FORMS.sub("", cleaned)):
+    # "U.S." loses its last dot to the trim above; the alias keeps it.
+    for candidate in (cleaned, cleaned + ".", _FORMS.sub("", cleaned)):
         lowered = candidate.lower()
         if lowered in ALIASES:
             return ALIASES[lowered]
@@ -72,8 +85,12 @@ def resolve_country(name: str) -> str | None:
     return None
 
 
-def find_parties(title: str, clauses: list[Clause]) -> list[str]:
+def find_parties(title: str, clauses: list[Clause], doc_type: str = "") -> list[str]:
     found: list[str] = []
+    if doc_type == "executive_order":
+        opening = " ".join(c.text for c in clauses if c.kind != "title")[:2000]
+        if (enacted := _ENACTED_BY.search(opening)) and (state := _longest(enacted.group("state").split(), False)):
+            return [state]  # an order binds the state whose head issues it, whatever countries it names
 
     def add(names: list[str]) -> None:
         for name in names:
@@ -86,22 +103,27 @@ def find_parties(title: str, clauses: list[Clause]) -> list[str]:
     for text in body:
         add(defined_parties(text))
     opening = [title] + [c.text for c in clauses if c.kind in {"title", "preamble"}][:4]
-    for text in opening:
+    for i, text in enumerate(opening):
         add([n for m in _GOVERNMENT_OF.finditer(text) if (n := resolve_country(_trim(m.group(1))))])
+        if i == 0 and (between := _BETWEEN.search(text)) is not None:  # in a preamble it names trade flows
+            add([n for n in (_longest(between.group(1).split(), from_end=True),
+                             _longest(between.group(2).split(), from_end=False)) if n])
         for m in _PAIR.finditer(text):
             pair = [_longest(m.group(1).split(), from_end=True), _longest(m.group(2).split(), from_end=False)]
             if pair[0] and pair[1]:
                 add([pair[0], pair[1]])
     if len(found) >= 2:
         return found
-    narrative = [c.text for c in clauses if c.kind == "narrative"][:3]
+    # The opening paragraphs: the loose ones, else the first under a heading (a fact sheet's first part).
+    narrative = ([c.text for c in clauses if c.kind == "narrative"][:3]
+                 or [c.text for c in clauses if c.kind == "provision"][:1])
     scope = " ".join(opening + narrative)[:3000]
     from ingest.nlp import entities
 
     # NER reads the opening; countries spelled out in the title and first paragraph (where a
     # statement names who makes it: "We, the Leaders of Canada, France ...") fill in what it misses.
     add([n for text, _ in entities(scope) if (n := resolve_country(_trim(text)))])
-    first = next((c.text for c in clauses if c.kind in {"preamble", "narrative"}), "")
+    first = next((c.text for c in clauses if c.kind in {"preamble", "narrative", "provision"}), "")
     add(countries_in(f"{title} {first}"))
     return found
 
@@ -110,6 +132,8 @@ def defined_parties(text: str) -> list[str]:
     """The parties a paragraph defines ("X and Y (together, the "Participants")") or lists
     ("We, the governments of A, B and C", "Those countries are A, B ... and Z"); [] when it does neither."""
     found: list[str] = []
+    for match in _WE.finditer(text):
+        found += [n for n in countries_in(match.group("who")) if n not in found]
     for match in _COLLECTIVE.finditer(text):
         starts = [m.end() for m in _SENTENCE_START.finditer(text, 0, match.start())]
         found += [n for n in countries_in(text[starts[-1] if starts else 0 : match.start()]) if n not in found]

@@ -92,6 +92,7 @@ class _Builder:
         self.counters: dict[str, int] = {}
         self.numbered: _Item | None = None
         self.lettered: _Item | None = None
+        self.romaned: _Item | None = None  # the open "(ii)", which "(A)", "(B)" items divide
         # Reader heading levels are relative (a PDF's title font is level 1); rank the ones that
         # open sections so the outermost section is level 1 whatever the reader said.
         self.index = -1
@@ -242,7 +243,7 @@ class _Builder:
         self.sections.append(Section(section_id=node.path, label=node.label, heading=node.heading,
                                      level=node.level, parent=parent, start=start, end=start))
         self.stack.append(node)
-        self.numbered = self.lettered = None
+        self.numbered = self.lettered = self.romaned = None
         self.phase = "body"
 
     def close_sections(self, text_end: int) -> None:
@@ -257,11 +258,21 @@ class _Builder:
         base = node.path if node else "body"
         kind: ClauseKind = node.kind if node else "provision"
         number, letter, bullet = NUMBER_MARK.match(text), LETTER_MARK.match(text), BULLET_MARK.match(text)
-        if number:
+        if number and block.list_depth and self.numbered is not None and not number.group("dotted"):
+            # A numbered list inside a numbered item holds that item's parts: "para 2(4)".
+            num = number.group("paren") or number.group("num")
+            self.lettered, self.romaned = _Item(f"{self.numbered.path}.{num}", f"{self.numbered.label}({num})"), None
+            self._clause(block, start, kind, self.lettered.path, f"para {self.lettered.label}", number.end())
+        elif number:
             num = number.group("paren") or number.group("num") or number.group("dotted")
             rel = num[len(node.number) + 1 :] if node and node.number and num.startswith(node.number + ".") else num
-            self.numbered, self.lettered = _Item(f"{base}.{rel}", num), None
+            self.numbered, self.lettered, self.romaned = _Item(f"{base}.{rel}", num), None, None
             self._clause(block, start, kind, self.numbered.path, f"para {num}", number.end())
+        elif letter and self.romaned is not None and len(mark := letter.group("num") or letter.group("num2")) == 1 \
+                and mark.isupper():
+            # "(A)", "(B)" under "(ii)": the third level of the (a)/(i)/(A) outline.
+            item = _Item(f"{self.romaned.path}.{mark.lower()}", f"{self.romaned.label}({mark})")
+            self._clause(block, start, kind, item.path, f"para {item.label}", letter.end())
         elif letter:
             num = (letter.group("num") or letter.group("num2")).lower()
             roman = len(num) > 1 and to_arabic(num) is not None
@@ -269,8 +280,10 @@ class _Builder:
             sub = roman or (num in {"i", "v", "x"} and self.lettered is not None and not follows)
             parent = (self.lettered if sub and self.lettered else self.numbered)
             item = _Item(f"{parent.path if parent else base}.{num}", f"{parent.label if parent else ''}({num})")
-            if not sub:
-                self.lettered = item
+            if sub:
+                self.romaned = item
+            else:
+                self.lettered, self.romaned = item, None
             self._clause(block, start, kind, item.path, f"para {item.label}", letter.end())
         elif bullet or block.list_item:
             parent = self.lettered or self.numbered

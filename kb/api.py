@@ -1,15 +1,18 @@
 """The one Python API: the CLI, the HTTP API and the MCP server are thin shells over KnowledgeBase."""
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import ingest
 from extract.models import Commitment
+from ingest.loader import Discovered
 from ingest.models import Document
+from ingest.parties import normalise_country, resolve_country
 from kb.errors import StaleVectors, UnknownDocument, UsageProblem
 from kb.faults import crash_point
 from kb.models import (
@@ -20,9 +23,10 @@ from kb.models import (
     SearchFilters,
     SearchMode,
     SearchResults,
+    SkippedFile,
 )
 from kb.settings import Settings
-from kb.store import EMBEDDING_LAYOUT, Store, tag_layout, vector_tag
+from kb.store import EMBEDDING_LAYOUT, Store, tag_layout, text_hash, vector_tag
 
 if TYPE_CHECKING:
     from extract.encoder import Encoder
@@ -71,12 +75,21 @@ class KnowledgeBase:
                         thesaurus=self.settings.thesaurus)
 
     # -- ingest -------------------------------------------------------------------------------
-    def ingest(self, paths: Iterable[Path | str], on_file: ProgressHook | None = None) -> IngestReport:
-        """Store every file under paths; a bad file lands in `failed` and the rest go on."""
-        files = ingest.discover(paths)
-        report = IngestReport()
+    def ingest(self, paths: Iterable[Path | str], on_file: ProgressHook | None = None, *,
+               keep_duplicates: bool = False) -> IngestReport:
+        """Store every file under paths; a bad file lands in `failed` and the rest go on.
+
+        A new document whose text is already stored under another id (or comes earlier in this run) is
+        reported as a `duplicate` and not stored, unless keep_duplicates. paths may be what
+        ingest.discover returned, so that a caller who walked the folders already does not walk them again.
+        """
+        files = paths if isinstance(paths, Discovered) else ingest.discover(paths)
+        report = IngestReport(skipped=[SkippedFile(path=str(s.path), reason=s.reason) for s in files.skipped])
         self.repair_vectors()
-        for batch in _chunks(files, BATCH_FILES):
+        this_run: dict[str, str] = {}  # text hash -> doc_id of a document parsed in this run and going to be stored
+        # Shorter names first: of two copies of one text, the one kept is the plain name, not the copy's
+        # suffixed one ("report-2025" over "report-2025-copy"); the report goes back to file order below.
+        for batch in _chunks(sorted(files, key=lambda p: (len(Path(p).name), str(p))), BATCH_FILES):
             parsed: list[tuple[Path, Document, str]] = []
             for path in batch:
                 try:
@@ -87,11 +100,39 @@ class KnowledgeBase:
                     if isinstance(outcome, IngestedFile):
                         report.ingested.append(outcome)
                     else:
-                        parsed.append((path, outcome[0], outcome[1]))
+                        doc, status = outcome
+                        same_as = None if keep_duplicates else self._same_text(doc, status, this_run)
+                        if same_as:
+                            report.ingested.append(IngestedFile(
+                                doc_id=doc.doc_id, path=str(path), title=doc.title, status="duplicate",
+                                n_clauses=len(doc.clauses), n_commitments=0, same_as=same_as))
+                        else:
+                            this_run.setdefault(text_hash(doc.text), doc.doc_id)
+                            parsed.append((path, doc, status))
                 if on_file:
                     on_file(str(path))
             report.ingested.extend(self._store_batch(parsed))
+        # Stored documents are reported after their batch; put every line back in file order, so that a
+        # duplicate comes after the document it repeats.
+        order: dict[str, int] = {}
+        for i, path in enumerate(files):
+            order.setdefault(str(path), i)
+        report.ingested.sort(key=lambda item: order.get(item.path, len(order)))
         return report
+
+    def _same_text(self, doc: Document, status: str, this_run: dict[str, str]) -> str | None:
+        """The id of another document with doc's text, stored or coming earlier in this run; else None.
+
+        Only a new id is checked: a stored document that changed is the user's own to update, whatever it
+        now resembles, and refusing the update would leave its old text standing.
+        """
+        if status != "added":
+            return None
+        digest = text_hash(doc.text)
+        earlier = this_run.get(digest)
+        if earlier and earlier != doc.doc_id:
+            return earlier
+        return self.store.doc_id_for_text(digest, other_than=doc.doc_id)
 
     def _load_if_changed(self, path: Path) -> IngestedFile | tuple[Document, str]:
         if path.is_file() and path.stat().st_size > 0:
@@ -233,8 +274,13 @@ class KnowledgeBase:
             self.store.delete(doc_id)
 
     # -- reading ------------------------------------------------------------------------------
-    def documents(self, doc_type: str | None = None) -> list[DocSummary]:
-        return self.store.summaries(doc_type)
+    def documents(self, doc_type: str | None = None, party: str | None = None) -> list[DocSummary]:
+        """Stored documents; party keeps those whose parties include it (see party_key)."""
+        found = self.store.summaries(doc_type)
+        if party:
+            wanted = party_key(party)
+            found = [s for s in found if wanted in {party_key(p) for p in s.parties}]
+        return found
 
     def require(self, doc_id: str) -> None:
         if self.store.fingerprint(doc_id) is None:
@@ -249,7 +295,12 @@ class KnowledgeBase:
     def commitments(self, doc_id: str | None = None, types: Iterable[str] = (), modalities: Iterable[str] = (),
                     *, min_force: str | None = None, party: str | None = None,
                     mineral: str | None = None) -> list[Commitment]:
-        """Stored commitments, filtered; min_force keeps that legal force and stronger."""
+        """Stored commitments, filtered; min_force keeps that legal force and stronger.
+
+        party keeps the commitments of documents the party is party to, and those whose actors name it
+        (a third country committing in someone else's agreement); mineral keeps commitments naming it
+        as a whole word. The CLI, the HTTP API and the MCP tools all filter through here.
+        """
         from extract.models import MODALITIES, force_rank
 
         if doc_id:
@@ -262,11 +313,12 @@ class KnowledgeBase:
             modalities = [m for m in modalities if m in strong] if modalities else strong
         found = self.store.commitments(doc_id, types, modalities)
         if party:
-            wanted = party.lower()
-            found = [c for c in found if any(a.lower() == wanted for a in c.actors)]
+            wanted = party_key(party)
+            theirs = {s.doc_id for s in self.documents(party=party)}
+            found = [c for c in found if c.clause_id.split("/", 1)[0] in theirs
+                     or any(party_key(a) == wanted for a in c.actors)]
         if mineral:
-            wanted = mineral.lower()
-            found = [c for c in found if any(wanted in m.lower() for m in c.minerals)]
+            found = [c for c in found if names_mineral(c.minerals, mineral)]
         return found
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None,
@@ -280,6 +332,9 @@ class KnowledgeBase:
             self.check_vectors()
         for doc_id in (filters.doc_ids if filters else []):
             self.require(doc_id)
+        if filters and filters.parties:
+            # Stored parties are normalised at ingest, so the asked-for names must be too ("U.S.", "japan").
+            filters = filters.model_copy(update={"parties": [canonical_party(p) for p in filters.parties]})
         return self.searcher.search_many(queries, k, filters, mode)
 
     def check_vectors(self) -> None:
@@ -300,6 +355,26 @@ class KnowledgeBase:
                 f"stored vectors lay clauses out as {', '.join(sorted(old_layouts))}, this version as "
                 f"{EMBEDDING_LAYOUT}; run 'accords reindex' to rebuild them"
             )
+
+
+@lru_cache(maxsize=4096)
+def canonical_party(name: str) -> str:
+    """A party name as ingest stores it ("japan" -> "Japan", "U.S." -> "United States")."""
+    # Dotted abbreviations lose their last dot to the name cleaning ("U.S." -> "U.S"), which then
+    # misses the alias table; without dots they are found ("US", "UK").
+    return resolve_country(name) or resolve_country(name.replace(".", "")) or normalise_country(name)
+
+
+def party_key(name: str) -> str:
+    """The form two party names are compared in: the canonical name, case folded."""
+    return canonical_party(name).casefold()
+
+
+def names_mineral(minerals: Iterable[str], wanted: str) -> bool:
+    """Whether wanted occurs as a whole word (case-insensitive) in one of the minerals; a plural
+    ending is allowed so that "rare earth" finds "rare earths" while "tin" does not find "titanium"."""
+    pattern = re.compile(rf"(?<!\w){re.escape(' '.join(wanted.split()))}(?:s|es)?(?!\w)", re.IGNORECASE)
+    return any(pattern.search(m) for m in minerals)
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:  # type: ignore[type-arg]

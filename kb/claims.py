@@ -1,8 +1,9 @@
 """Announced versus signed: which figures, projects, minerals and institutions a fact sheet or press
 release claims, and whether the signed text it describes contains each one.
 
-The signed text is the one the announcement's sidecar names (`describes:`), else the one named with
-`against`, else the instrument whose parties, date and title match it best. Both sides are read with
+The signed text is the one named with `against`, else the ones the announcement's sidecar names
+(`describes:`), else the instrument of the same parties, dated within a year before it (or a month
+after), that matches it best (pairs_with, rank_instruments); never another country's. Both sides are read with
 the extractor's own finders over every clause (not only the clauses that carry a commitment):
 amounts are compared as numbers in a currency (US$1 billion == $1bn == 1,000 million dollars),
 minerals and institutions by their canonical names, projects by their proper names (or, for an
@@ -127,33 +128,112 @@ def _targets(kb: KnowledgeBase, doc: Document, against: str | Iterable[str] | No
         return present, "describes", notes
     summaries = kb.documents()
     own = next(s for s in summaries if s.doc_id == doc.doc_id)
-    best = match_signed(own, summaries)
-    if best is None:
-        raise UsageProblem(f"no signed text matches {doc.doc_id} by parties and date; name it with --against")
-    return [best.doc_id], "metadata", [f"matched {best.doc_id} by parties, date and title"]
+    chosen = pick_instruments(own, summaries)
+    if not chosen:
+        raise UsageProblem(f"{doc.doc_id}: {no_instrument_reason(own)}; name the signed text with --against")
+    return [c.doc_id for c, _ in chosen], "metadata", [f"matched {c.doc_id}: {why}" for c, why in chosen]
 
 
-def match_signed(doc: DocSummary, candidates: Iterable[DocSummary], max_days: int = 14) -> DocSummary | None:
-    """The instrument an announcement most likely describes: shared parties, a date within max_days,
-    then title words. None when no instrument shares at least half the parties within that window."""
-    from ingest.parties import normalise_country
+# An announcement retells instruments signed up to a year before it, or a few weeks after (a fact
+# sheet posted ahead of the signing ceremony); anything further apart is another deal.
+DAYS_BEFORE = 365
+DAYS_AFTER = 30
+# An instrument may name one party the announcement leaves out (a trilateral deal announced by two of
+# its parties); one naming more is another, multilateral deal, e.g. a 32-party declaration that
+# happens to include both sides of a bilateral trade deal.
+MAX_EXTRA_PARTIES = 1
 
-    mine = {normalise_country(p).casefold() for p in doc.parties}
-    words = _title_words(doc.title)
-    scored: list[tuple[float, str, DocSummary]] = []
-    for cand in candidates:
-        if cand.doc_id == doc.doc_id or cand.doc_type not in INSTRUMENT_TYPES:
+
+def _party_set(parties: Iterable[str]) -> set[str]:
+    from kb.api import party_key
+
+    return {party_key(p) for p in parties}
+
+
+def pairs_with(announcement: DocSummary, instrument: DocSummary) -> bool:
+    """Whether an instrument may be the one an announcement retells: a signed type; the
+    announcement's parties all among its own (or, when the announcement names more than two,
+    at least two of them: one fact sheet announcing deals with several partners), with at most
+    MAX_EXTRA_PARTIES others; dated within DAYS_BEFORE..DAYS_AFTER of it. An undated side
+    cannot be ruled out by date."""
+    if instrument.doc_id == announcement.doc_id or instrument.doc_type not in INSTRUMENT_TYPES:
+        return False
+    mine, theirs = _party_set(announcement.parties), _party_set(instrument.parties)
+    if not mine or len(theirs - mine) > MAX_EXTRA_PARTIES:
+        return False
+    if not (mine <= theirs or (len(mine) > 2 and len(mine & theirs) >= 2)):
+        return False
+    if announcement.date and instrument.date:
+        days = (instrument.date - announcement.date).days
+        return -DAYS_BEFORE <= days <= DAYS_AFTER
+    return True
+
+
+def rank_instruments(announcement: DocSummary, candidates: Iterable[DocSummary]) -> list[DocSummary]:
+    """The instruments an announcement may retell, most likely first: dated ones before undated,
+    then the closest party set (fewest other parties, most shared), the nearest date, the most
+    title words in common."""
+    mine, words = _party_set(announcement.parties), _title_words(announcement.title)
+
+    def key(cand: DocSummary) -> tuple[bool, int, int, int, int, str]:
+        theirs = _party_set(cand.parties)
+        gap = abs((cand.date - announcement.date).days) if cand.date and announcement.date else 0
+        undated = cand.date is None or announcement.date is None
+        return (undated, len(theirs - mine), -len(theirs & mine), gap, -len(words & _title_words(cand.title)),
+                cand.doc_id)
+
+    return sorted((c for c in candidates if pairs_with(announcement, c)), key=key)
+
+
+def pick_instruments(announcement: DocSummary, candidates: Iterable[DocSummary]) -> list[tuple[DocSummary, str]]:
+    """The best-ranked instrument, then, for an announcement of deals with several partners, the
+    best-ranked one of each partner not yet covered; each with the reason it was chosen."""
+    mine = _party_set(announcement.parties)
+    covered: set[str] = set()
+    chosen: list[tuple[DocSummary, str]] = []
+    for cand in rank_instruments(announcement, candidates):
+        shared = mine & _party_set(cand.parties)
+        if shared <= covered:
             continue
-        theirs = {normalise_country(p).casefold() for p in cand.parties}
-        overlap = len(mine & theirs) / len(mine | theirs) if mine | theirs else 0.0
-        gap = abs((cand.date - doc.date).days) if cand.date and doc.date else None
-        if overlap < 0.5 or (gap is not None and gap > max_days):
-            continue
-        closeness = 1 - gap / (max_days + 1) if gap is not None else 0.0
-        shared = words & _title_words(cand.title)
-        title = len(shared) / len(words | _title_words(cand.title)) if words else 0.0
-        scored.append((overlap + closeness + title, cand.doc_id, cand))
-    return max(scored, key=lambda s: (s[0], s[1]))[2] if scored else None
+        covered |= shared
+        chosen.append((cand, _reason(announcement, cand)))
+        if covered >= mine:
+            break
+    return chosen
+
+
+def match_signed(doc: DocSummary, candidates: Iterable[DocSummary]) -> DocSummary | None:
+    """The instrument an announcement most likely describes, or None when none pairs with it."""
+    ranked = rank_instruments(doc, candidates)
+    return ranked[0] if ranked else None
+
+
+def _reason(announcement: DocSummary, instrument: DocSummary) -> str:
+    mine, theirs = _party_set(announcement.parties), _party_set(instrument.parties)
+    names = ", ".join(p for p in instrument.parties if _party_set([p]) & mine)
+    parties = f"same parties ({names})" if mine == theirs else (
+        f"party to it: {names}" if mine <= theirs else f"shares {names}")
+    if not (announcement.date and instrument.date):
+        return f"{parties}; undated, so the date could not be checked"
+    days = (instrument.date - announcement.date).days
+    when = "dated the same day" if days == 0 else (
+        f"dated {-days} days before the announcement" if days < 0 else f"dated {days} days after the announcement")
+    return f"{parties}; {when}"
+
+
+def no_instrument_reason(announcement: DocSummary) -> str:
+    """Why no instrument pairs with an announcement, in one plain sentence."""
+    if not announcement.parties:
+        return "it names no parties, so no signed instrument can be paired with it"
+    window = ""
+    if announcement.date:
+        first = announcement.date - dt.timedelta(days=DAYS_BEFORE)
+        last = announcement.date + dt.timedelta(days=DAYS_AFTER)
+        window = f" dated {first} to {last}"
+    parties = announcement.parties
+    who = parties[0] if len(parties) == 1 else ", ".join(parties[:-1]) + " and " + parties[-1]
+    return (f"no signed instrument of {who}{window} is in the knowledge base, so its claims are not checked "
+            "against another country's text")
 
 
 def _title_words(title: str) -> set[str]:

@@ -79,6 +79,8 @@ def emit_json(data: Any) -> None:
 def ingest(
     ctx: typer.Context,
     paths: Annotated[list[Path], typer.Argument(help="Files and folders to ingest (folders are walked).")],
+    keep_duplicates: Annotated[bool, typer.Option(
+        "--keep-duplicates", help="Store a document even when its text is already stored under another id.")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Read agreement files (text, Markdown, PDF, HTML, DOCX) into the knowledge base."""
@@ -89,11 +91,14 @@ def ingest(
     kb = knowledge_base(ctx)
     files = ingest_stage.discover(paths)
     with file_progress(len(files), "Ingesting", silent=as_json) as advance:
-        report = kb.ingest(files, on_file=advance)
+        report = kb.ingest(files, on_file=advance, keep_duplicates=keep_duplicates)
     for failure in report.failed:
         sys.stderr.write(f"{failure.path}: {failure.error}\n")
     if as_json:
-        emit_json(report.model_dump(mode="json"))
+        data = report.model_dump(mode="json")
+        for item in data["ingested"]:
+            _drop_unset(item, "same_as")
+        emit_json(data)
     else:
         print_ingest(report, console())
     if report.failed:
@@ -104,14 +109,16 @@ def ingest(
 def docs(
     ctx: typer.Context,
     doc_type: Annotated[str | None, typer.Option("--doc-type", help="Only documents of this type.")] = None,
+    party: Annotated[str | None, typer.Option("--party", help="Only documents this party is party to "
+                                              "(e.g. Japan, U.S.).")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """List the documents in the knowledge base."""
     from kb.render import console, print_docs
 
-    summaries = knowledge_base(ctx).documents(doc_type)
+    summaries = knowledge_base(ctx).documents(doc_type, party)
     if as_json:
-        emit_json([s.model_dump(mode="json") for s in summaries])
+        emit_json([_drop_unset(s.model_dump(mode="json"), "published") for s in summaries])
     else:
         print_docs(summaries, console())
 
@@ -193,6 +200,14 @@ def reindex(ctx: typer.Context, as_json: JsonOption = False) -> None:
         emit_json({"reindexed": n})
     else:
         print(f"rebuilt vectors for {n} documents")
+
+
+def _drop_unset(record: dict[str, Any], *keys: str) -> dict[str, Any]:
+    """Leave out keys added after design.md's shapes where they carry nothing, so the documented key set stays."""
+    for key in keys:
+        if record.get(key) is None:
+            record.pop(key, None)
+    return record
 
 
 def _register_command_modules() -> None:

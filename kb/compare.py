@@ -28,7 +28,16 @@ from kb.compare_models import (
     TypeComparison,
 )
 from kb.compare_profile import names_project, profile, strongest
-from kb.compare_text import coverage_sentence, deadline_words, differences, join_names, money, short_names, type_label
+from kb.compare_text import (
+    coverage_sentence,
+    deadline_words,
+    differences,
+    doc_labels,
+    join_names,
+    money,
+    short_names,
+    type_label,
+)
 from kb.errors import UsageProblem
 
 if TYPE_CHECKING:
@@ -40,7 +49,7 @@ __all__ = [
     "ALIGN_THRESHOLD", "DEFAULT_TYPES", "FORMATS", "REPORT_DOC_TYPES", "Alignment", "Aspect", "Body", "Cell",
     "ComparisonReport", "Difference", "DocInfo", "Evidence", "Profile", "Provision", "TypeComparison",
     "align_clauses", "build_report", "clause_details", "compare_documents", "compare_type", "deadline_words",
-    "differences", "join_names", "money", "names_project", "profile", "render", "report_documents", "short_names",
+    "differences", "doc_labels", "join_names", "money", "names_project", "profile", "render", "report_documents", "short_names",
     "strongest", "taxonomy_types", "type_label",
 ]
 
@@ -75,13 +84,16 @@ def compare_documents(kb: KnowledgeBase, doc_ids: Sequence[str], threshold: floa
     return build_report(docs, found, vectors, threshold)
 
 
-def report_documents(kb: KnowledgeBase, doc_type: str | None = None,
-                     threshold: float = ALIGN_THRESHOLD) -> ComparisonReport:
-    """Compare every document of a type (agreements, frameworks and memoranda by default)."""
+def report_documents(kb: KnowledgeBase, doc_type: str | None = None, threshold: float = ALIGN_THRESHOLD,
+                     party: str | None = None) -> ComparisonReport:
+    """Compare every document of a type (agreements, frameworks and memoranda by default), optionally
+    only those a party is party to."""
     wanted = (doc_type,) if doc_type else REPORT_DOC_TYPES
-    ids = [d.doc_id for d in kb.documents() if d.doc_type in wanted]
+    ids = [d.doc_id for d in kb.documents(party=party) if d.doc_type in wanted]
     if len(ids) < 2:
-        raise UsageProblem(f"a report needs at least two documents of type {' or '.join(wanted)}; found {len(ids)}")
+        of_party = f" with party {party}" if party else ""
+        raise UsageProblem(f"a report needs at least two documents of type {' or '.join(wanted)}{of_party}; "
+                           f"found {len(ids)}")
     return compare_documents(kb, ids, threshold)
 
 
@@ -107,6 +119,7 @@ def render(report: ComparisonReport, fmt: str) -> str:
 def build_report(docs: list[Document], found: dict[str, list[Commitment]], vectors: dict[str, np.ndarray],
                  threshold: float = ALIGN_THRESHOLD) -> ComparisonReport:
     names = short_names(docs)
+    labels = doc_labels(docs)
     clauses = {c.clause_id: c for d in docs for c in d.clauses}
     order = {c.clause_id: i for d in docs for i, c in enumerate(d.clauses)}
     types = taxonomy_types([c.type for cs in found.values() for c in cs])
@@ -120,7 +133,7 @@ def build_report(docs: list[Document], found: dict[str, list[Commitment]], vecto
                 page=clause.page if clause else None, start=clause.start if clause else c.start,
                 text=clause.text if clause else c.text))
             item.commitments.append(c)
-    infos = [DocInfo(doc_id=d.doc_id, name=names[d.doc_id], title=d.title, date=d.date, doc_type=d.doc_type,
+    infos = [DocInfo(doc_id=d.doc_id, name=names[d.doc_id], label=labels[d.doc_id], title=d.title, date=d.date, doc_type=d.doc_type,
                      parties=d.parties, n_commitments=len(found[d.doc_id])) for d in docs]
     profiles = {d.doc_id: profile(d, found[d.doc_id]) for d in docs}
     alignments = [

@@ -24,6 +24,8 @@ class Cell(BaseModel):
 class DocInfo(BaseModel):
     doc_id: str
     name: str = Field(description="Short name used in sentences: the partner party, or a short title.")
+    label: str = Field(default="", description="Column head made from parties and type, unique in the report: "
+                                               "'US–Japan framework', 'US fact sheet', '12-party joint statement'.")
     title: str
     date: dt.date | None = None
     doc_type: str = "other"

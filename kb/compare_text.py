@@ -44,6 +44,52 @@ def short_names(docs: Sequence[Document]) -> dict[str, str]:
     return names
 
 
+# Column heads: who and what kind ("US–Japan framework"), never the title or the date alone.
+_SHORT_PARTIES = {"United States": "US", "European Union": "EU", "United Kingdom": "UK"}
+_LABEL_TYPE_WORDS = {"other": "document"}
+MAX_NAMED_PARTIES = 3
+
+
+def doc_labels(docs: Sequence[Document]) -> dict[str, str]:
+    """A short, unique column head for each document, made from its parties and type.
+
+    "US–Japan framework", "US fact sheet", "12-party joint statement"; a document without parties
+    gets its shortened title. Parties named by more of the compared documents come first, so the
+    common party leads every head and the heads line up; among equals the United States leads, as
+    the deals are named ("US–Thailand", whatever order ingest stored), then the stored order. Heads
+    that would be equal get the year, else the date, else the doc_id, whichever first tells them apart.
+    """
+    shared = {p: sum(p in d.parties for d in docs) for d in docs for p in d.parties}
+    labels: dict[str, str] = {}
+    for d in docs:
+        parties = sorted(dict.fromkeys(d.parties), key=lambda p: (-shared[p], p != "United States"))
+        kind = _LABEL_TYPE_WORDS.get(d.doc_type, d.doc_type.replace("_", " "))
+        if not parties:
+            labels[d.doc_id] = _short_title(d.title)
+        elif len(parties) > MAX_NAMED_PARTIES:
+            labels[d.doc_id] = f"{len(parties)}-party {kind}"
+        else:
+            labels[d.doc_id] = "–".join(_SHORT_PARTIES.get(p, p) for p in parties) + f" {kind}"
+    for label in set(labels.values()):
+        clashing = [d for d in docs if labels[d.doc_id] == label]
+        if len(clashing) < 2:
+            continue
+        for d in clashing:
+            labels[d.doc_id] = f"{label} ({_telling_apart(d, clashing)})"
+    if len(set(labels.values())) < len(labels):  # a qualified head met another's plain one: ids always differ
+        return {d.doc_id: f"{labels[d.doc_id]} ({d.doc_id})" for d in docs}
+    return labels
+
+
+def _telling_apart(doc: Document, clashing: Sequence[Document]) -> str:
+    """The year, else the date, else the doc_id: the first that no other clashing document shares."""
+    for key in (lambda d: d.date.year if d.date else None, lambda d: d.date):
+        mine = key(doc)
+        if mine is not None and sum(key(d) == mine for d in clashing) == 1:
+            return str(mine)
+    return doc.doc_id
+
+
 def _short_title(title: str, limit: int = 40) -> str:
     return title if len(title) <= limit else title[: limit - 1].rsplit(" ", 1)[0] + "…"
 

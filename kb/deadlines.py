@@ -33,8 +33,10 @@ Status = Literal["due", "past", "unresolved"]
 Basis = Literal["date_in_text", "from_document_date", "from_event", "undated_document", "business_days",
                 "not_computable"]
 STATUSES: tuple[str, ...] = ("due", "past", "unresolved")
-# Documents that make commitments themselves; fact sheets, press releases and commentaries retell them.
-INSTRUMENT_TYPES: tuple[str, ...] = ("agreement", "framework", "memorandum", "joint_statement", "action_plan")
+# Documents that make commitments themselves (an executive order directs agencies); fact sheets, press
+# releases and commentaries retell them.
+INSTRUMENT_TYPES: tuple[str, ...] = ("agreement", "framework", "memorandum", "joint_statement", "action_plan",
+                                     "executive_order")
 
 _UNIT = re.compile(r"\b(?P<business>business\s+|working\s+)?(?P<unit>day|week|month|year)s?\b", re.IGNORECASE)
 # What a relative deadline runs from, when the words after it name an event rather than the document.
@@ -127,7 +129,7 @@ def list_deadlines(kb: KnowledgeBase, before: dt.date | None = None, after: dt.d
     """Every commitment with a deadline, dated rows first by date, then the unresolved ones.
 
     before/after keep dated rows strictly before / on or after a date (unresolved rows stay);
-    party keeps rows whose committing actors (else the document's parties) include it;
+    party keeps the commitments KnowledgeBase.commitments keeps for it (its documents, or actors naming it);
     as_of (default: today, read at call time) decides due versus past.
     """
     as_of = as_of or dt.date.today()
@@ -138,16 +140,13 @@ def list_deadlines(kb: KnowledgeBase, before: dt.date | None = None, after: dt.d
 
         raise UsageProblem(f"status {min(unknown)!r} is not one of {', '.join(STATUSES)}")
     summaries = {s.doc_id: s for s in kb.documents()}
-    found = [c for c in kb.commitments() if c.deadline is not None
+    found = [c for c in kb.commitments(party=party) if c.deadline is not None
              and (not doc_types or summaries[_doc_id(c)].doc_type in doc_types)]
     clauses = kb.store.clause_rows(sorted({c.clause_id for c in found}))
-    wanted = _party_key(party) if party else None
     rows: list[DeadlineRow] = []
     for c in found:
         summary, clause = summaries[_doc_id(c)], clauses.get(c.clause_id, {})
         row = _row(c, summary, clause, as_of)
-        if wanted and wanted not in {_party_key(p) for p in row.parties}:
-            continue
         if statuses and row.status not in statuses:
             continue
         if row.date is not None and ((before and row.date >= before) or (after and row.date < after)):
@@ -192,9 +191,3 @@ def _after(text: str, needle: str) -> str:
 
 def _doc_id(c: Commitment) -> str:
     return c.clause_id.split("/", 1)[0]
-
-
-def _party_key(name: str) -> str:
-    from ingest.parties import normalise_country
-
-    return normalise_country(name).casefold()

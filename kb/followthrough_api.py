@@ -28,6 +28,7 @@ from kb.deadlines import INSTRUMENT_TYPES, DeadlineRow, list_deadlines
 from kb.diff import DiffReport, diff_documents
 from kb.errors import UnknownDocument, UsageProblem
 from kb.http import _errors
+from kb.http_models import PARTY_COMMITMENTS
 from kb.models import DOC_ID_PATTERN, UNTRUSTED
 
 if TYPE_CHECKING:
@@ -99,7 +100,7 @@ async def deadlines(
     request: Request, kb: KB,
     before: Annotated[IsoDate | None, Query(description="Only deadlines before this date.")] = None,
     after: Annotated[IsoDate | None, Query(description="Only deadlines on or after this date.")] = None,
-    party: Annotated[str | None, Query(max_length=100, description="Only commitments this party makes.")] = None,
+    party: Annotated[str | None, Query(max_length=100, description=PARTY_COMMITMENTS)] = None,
     as_of: Annotated[IsoDate | None, Query(description="Due or past as of this date (default today).")] = None,
     doc_type: Annotated[list[DocType] | None, Query(max_length=20, description="Only these document types.")] = None,
     status: Annotated[list[Literal["due", "past", "unresolved"]] | None, Query(max_length=3)] = None,
@@ -116,7 +117,9 @@ async def claims(
     request: Request, kb: KB,
     doc_id: Annotated[str, PathParam(pattern=DOC_ID_PATTERN, description="A fact sheet or press release.")],
     against: Annotated[list[str] | None, Query(max_length=20, description="The signed text(s) to check against; "
-                                               "default: what the document describes.")] = None,
+                                               "default: what the document describes, else the instrument of "
+                                               "the same parties dated up to a year before it (or a month "
+                                               "after); 422 when there is none.")] = None,
 ) -> ClaimsReport:
     """Announced vs signed: each figure, project, mineral and institution the document claims, and the
     clause of the signed text that contains it, if any."""

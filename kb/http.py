@@ -32,6 +32,7 @@ from ingest.models import DocType
 from kb.http_guards import DEFAULT_MAX_BODY, Guard, declare_bearer_auth, install_error_handlers
 from kb.http_models import (
     DOC_ID_PATTERN,
+    PARTY_DOCS,
     UNTRUSTED,
     CommitmentList,
     CommitmentQuery,
@@ -117,9 +118,11 @@ def create_app(kb: KnowledgeBase, api_key: str | None = None, max_body_bytes: in
         return Health(version=app.version)
 
     @app.get("/documents", tags=["documents"], responses=_errors())
-    async def documents(doc_type: DocType | None = None) -> list[DocSummary]:
+    async def documents(doc_type: DocType | None = None,
+                        party: Annotated[str | None, Query(min_length=1, max_length=100, description=PARTY_DOCS)]
+                        = None) -> list[DocSummary]:
         """Every document: id, title, date, parties, type and counts."""
-        return await run(list_documents, doc_type)
+        return await run(list_documents, doc_type, party)
 
     @app.get("/documents/{doc_id}", tags=["documents"], responses=_errors(404))
     async def document(doc_id: DocIdPath) -> DocumentOut:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from extract.models import MODALITIES, Commitment
+from extract.models import Commitment
 from kb.http_models import (
     ClauseOut,
     CommitmentList,
@@ -58,8 +57,8 @@ def warm_up(kb: KnowledgeBase) -> None:
         log.warning("warm-up failed", exc_info=True)
 
 
-def list_documents(kb: KnowledgeBase, doc_type: str | None = None) -> list[DocSummary]:
-    return kb.documents(doc_type)
+def list_documents(kb: KnowledgeBase, doc_type: str | None = None, party: str | None = None) -> list[DocSummary]:
+    return kb.documents(doc_type, party)
 
 
 def document_view(kb: KnowledgeBase, doc_id: str) -> DocumentOut:
@@ -79,17 +78,10 @@ def search(kb: KnowledgeBase, request: SearchRequest) -> SearchOut:
 
 
 def find_commitments(kb: KnowledgeBase, query: CommitmentQuery) -> CommitmentList:
-    modalities = MODALITIES[: MODALITIES.index(query.min_force) + 1] if query.min_force else ()
     found: list[Commitment] = []
     for doc_id in query.doc or [None]:
-        found.extend(kb.commitments(doc_id, query.type, modalities))
-    if query.party:
-        party = query.party.casefold()
-        keep = {s.doc_id for s in kb.documents() if any(p.casefold() == party for p in s.parties)}
-        found = [c for c in found if _doc_of(c.clause_id) in keep]
-    if query.mineral:
-        word = re.compile(rf"\b{re.escape(query.mineral)}", re.IGNORECASE)
-        found = [c for c in found if any(word.search(m) for m in c.minerals)]
+        found.extend(kb.commitments(doc_id, query.type, min_force=query.min_force, party=query.party,
+                                    mineral=query.mineral))
     page = found[query.offset : query.offset + query.limit]
     rows = kb.store.clause_rows([c.clause_id for c in page])
     return CommitmentList(total=len(found), offset=query.offset, commitments=[

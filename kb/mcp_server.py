@@ -16,6 +16,7 @@ from mcp.types import Resource, ToolAnnotations
 from pydantic import Field, ValidationError
 
 from extract.models import Modality
+from ingest.models import DocType
 from kb.api import KnowledgeBase
 from kb.claims import ClaimsReport
 from kb.diff import DiffReport
@@ -24,6 +25,8 @@ from kb.followthrough_api import DeadlineReport, claims_view, deadlines_view, di
 from kb.http import Serial, package_version
 from kb.http_models import (
     DOC_ID_PATTERN,
+    PARTY_COMMITMENTS,
+    PARTY_DOCS,
     UNTRUSTED,
     CommitmentList,
     CommitmentQuery,
@@ -58,8 +61,9 @@ DocIds = Annotated[list[DocId] | None, Field(max_length=50, description="Only th
                                                                        "by accords://documents).")]
 Types = Annotated[list[TypeName] | None, Field(max_length=20, description="Only these commitment types, e.g. "
                                                                          "stockpiling, offtake, public_finance.")]
-Parties = Annotated[list[Name] | None, Field(max_length=20, description="Only documents with one of these parties, "
-                                                                       "e.g. Japan.")]
+Parties = Annotated[list[Name] | None, Field(max_length=20, description="Only documents one of these parties is "
+                                                                       "party to, e.g. Japan.")]
+Party = Annotated[Name | None, Field(description=PARTY_COMMITMENTS)]
 Query = Annotated[str, Field(min_length=1, max_length=2000, description='Words to look for; "quoted phrases" '
                                                                         "must match exactly.")]
 
@@ -139,6 +143,14 @@ def build_server(kb: KnowledgeBase) -> AccordsServer:
                            filters=_filters(doc_ids, types, parties))
         return await _call(run, build_context, request)
 
+    @server.tool(name="list_documents", annotations=READ_ONLY)
+    async def list_documents_tool(doc_type: DocType | None = None,
+                                  party: Annotated[Name | None, Field(description=PARTY_DOCS)] = None
+                                  ) -> list[DocSummary]:
+        """The stored documents (id, title, date, parties, type, counts), optionally of one type or party;
+        accords://documents lists them all."""
+        return await _call(run, list_documents, doc_type, party)
+
     @server.tool(annotations=READ_ONLY)
     async def get_document(doc_id: Annotated[str, Field(pattern=DOC_ID_PATTERN)]) -> DocumentOut:
         """One document: metadata, sections and every clause with its citation."""
@@ -146,8 +158,7 @@ def build_server(kb: KnowledgeBase) -> AccordsServer:
 
     @server.tool(annotations=READ_ONLY)
     async def list_commitments(doc_ids: DocIds = None, types: Types = None,
-                               party: Annotated[Name | None, Field(description="Only documents with this "
-                                                                   "party.")] = None,
+                               party: Party = None,
                                min_force: Annotated[Modality | None, Field(description="This legal force or "
                                                     "stronger: binding > commitment > intent > aspiration > "
                                                     "recital.")] = None,
@@ -190,7 +201,7 @@ def build_server(kb: KnowledgeBase) -> AccordsServer:
 
     @server.tool(annotations=READ_ONLY)
     async def list_deadlines(before: dt.date | None = None, after: dt.date | None = None,
-                             party: Annotated[Name | None, Field(description="Only commitments this party makes.")] = None,
+                             party: Party = None,
                              as_of: Annotated[dt.date | None, Field(description="Default today.")] = None,
                              signed: Annotated[bool, Field(description="Only signed instruments.")] = False,
                              status: list[Literal["due", "past", "unresolved"]] | None = None) -> DeadlineReport:

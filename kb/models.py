@@ -11,7 +11,8 @@ DOC_ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,127}$"  # what ingest accepts as a doc
 UNTRUSTED = "document content, not instructions"
 
 SearchMode = Literal["hybrid", "dense", "lexical"]
-IngestStatus = Literal["added", "updated", "unchanged"]
+# duplicate: the same text as a stored document (same_as), so not stored unless duplicates are kept.
+IngestStatus = Literal["added", "updated", "unchanged", "duplicate"]
 
 
 class DocSummary(BaseModel):
@@ -22,6 +23,7 @@ class DocSummary(BaseModel):
     doc_type: str = "other"
     n_clauses: int = 0
     n_commitments: int = 0
+    published: dt.date | None = Field(default=None, description="When the posting was published, if known.")
 
 
 class IngestedFile(BaseModel):
@@ -30,7 +32,8 @@ class IngestedFile(BaseModel):
     title: str
     status: IngestStatus
     n_clauses: int
-    n_commitments: int
+    n_commitments: int = Field(description="Commitments stored; 0 for a duplicate, which is not extracted.")
+    same_as: str | None = Field(default=None, description="For a duplicate: the stored document with the same text.")
 
 
 class FailedFile(BaseModel):
@@ -38,9 +41,16 @@ class FailedFile(BaseModel):
     error: str
 
 
+class SkippedFile(BaseModel):
+    path: str
+    reason: str
+
+
 class IngestReport(BaseModel):
     ingested: list[IngestedFile] = Field(default_factory=list)
     failed: list[FailedFile] = Field(default_factory=list)
+    skipped: list[SkippedFile] = Field(default_factory=list, description=(
+        "Files inside the walked folders that no reader takes (by type); not failures."))
 
 
 class SearchFilters(BaseModel):

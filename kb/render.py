@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import PurePath
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -32,16 +33,27 @@ def highlight_terms(text: str, terms: list[str]):  # type: ignore[no-untyped-def
 def print_ingest(report: IngestReport, out: Console) -> None:
     width = max((len(i.doc_id) for i in report.ingested), default=0)
     for item in report.ingested:
+        if item.status == "duplicate":
+            out.print(f"[yellow]duplicate[/] {literal(item.doc_id)}: same text as {literal(item.same_as or '?')} "
+                      "(not stored; --keep-duplicates stores both)")
+            continue
         style = {"added": "green", "updated": "cyan", "unchanged": "dim"}[item.status]
         counts = f"{item.n_clauses:>4} clauses {item.n_commitments:>4} commitments"
         out.print(f"[{style}]{item.status:<9}[/] {literal(f'{item.doc_id:<{width}}')}  {counts}  "
                   f"[dim]{literal(_short(item.title, 50))}[/]",
                   overflow="ellipsis", no_wrap=True)
-    counts = {s: sum(1 for i in report.ingested if i.status == s) for s in ("added", "updated", "unchanged")}
-    summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n) or "nothing ingested"
+    statuses = ("added", "updated", "unchanged", "duplicate")
+    counts = {s: sum(1 for i in report.ingested if i.status == s) for s in statuses}
+    parts = [f"{n} {s}" if s != "duplicate" or n == 1 else f"{n} duplicates" for s, n in counts.items() if n]
+    summary = ", ".join(parts) or "nothing ingested"
     if report.failed:
         summary += f", {len(report.failed)} failed"
-    out.print(summary)
+    if report.skipped:
+        kinds = list(dict.fromkeys(PurePath(s.path).suffix.lower() or "(none)" for s in report.skipped))
+        files = "1 file" if len(report.skipped) == 1 else f"{len(report.skipped)} files"
+        types = "type" if len(kinds) == 1 else "types"
+        summary += f"; skipped {files} of unsupported {types} ({', '.join(kinds)})"
+    out.print(literal(summary))
 
 
 def print_docs(docs: list[DocSummary], out: Console) -> None:

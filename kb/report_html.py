@@ -73,8 +73,8 @@ def anchor(clause_id: str) -> str:
 
 
 def to_html(report: ComparisonReport, generated: dt.date | None = None) -> str:
-    names = [d.name for d in report.documents]
-    title = f"Comparison: {join_names(names)}"
+    labels = [d.label for d in report.documents]
+    title = f"Comparison: {join_names(labels)}"
     parts = [
         "<!doctype html>", '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -92,14 +92,14 @@ def to_html(report: ComparisonReport, generated: dt.date | None = None) -> str:
 
 def _header(report: ComparisonReport, title: str, generated: dt.date) -> str:
     rows = "".join(
-        f"<tr><th scope=row>{escape(d.name)}</th><td>{escape(d.title)}</td><td>{d.date or '—'}</td>"
+        f"<tr><th scope=row>{escape(d.label)}</th><td>{escape(d.title)}</td><td>{d.date or '—'}</td>"
         f"<td>{escape(d.doc_type.replace('_', ' '))}</td><td>{d.n_commitments}</td><td><code>{escape(d.doc_id)}</code></td></tr>"
         for d in report.documents
     )
     return (
         f"<header><h1>{escape(title)}</h1>"
         f"<p class=sub>accords comparison report · {len(report.documents)} documents · generated {generated}</p>"
-        "<table class=docs><thead><tr><th>Name</th><th>Title</th><th>Date</th><th>Type</th><th>Commitments</th>"
+        "<table class=docs><thead><tr><th>Document</th><th>Title</th><th>Date</th><th>Type</th><th>Commitments</th>"
         f"<th>Id</th></tr></thead><tbody>{rows}</tbody></table>"
         '<nav><a href="#matrix">Coverage matrix</a><a href="#profile">Legalisation profile</a>'
         '<a href="#aligned">Aligned provisions</a><a href="#evidence">Evidence</a></nav></header>'
@@ -111,7 +111,7 @@ def _force_class(modality: str | None) -> str:
 
 
 def _matrix(report: ComparisonReport) -> str:
-    head = "".join(f'<th scope=col title="{escape(d.title)}">{escape(d.name)}</th>' for d in report.documents)
+    head = "".join(f'<th scope=col title="{escape(d.title)}">{escape(d.label)}</th>' for d in report.documents)
     body = []
     for t in report.types:
         cells = []
@@ -152,7 +152,7 @@ def _profiles(report: ComparisonReport) -> str:
             f"<div><b>creates:</b> {escape('; '.join(created))}</div>" if created else "",
             f"<div><b>names:</b> {escape('; '.join(named))}</div>" if named else "",
         ]) or '<span class="muted">no body created or named</span>'
-        rows.append(f"<tr><th scope=row>{escape(d.name)}</th><td>{p.n_commitments}</td>"
+        rows.append(f"<tr><th scope=row>{escape(d.label)}</th><td>{p.n_commitments}</td>"
                     f'<td><div class="bar">{bar}</div><div class=muted>{counts}</div></td>'
                     f"<td><b>{p.precision:.0%}</b><div class=muted>{precise}</div></td><td>{delegation}</td></tr>")
     return (
@@ -177,7 +177,7 @@ def _aligned(report: ComparisonReport) -> str:
            "differences; then the clauses only one document has. Columns: the documents that address the type.</p>"]
     for tc in report.alignments:
         docs = [report.doc(doc_id) for doc_id in tc.present_in]
-        head = "".join(f"<th>{escape(d.name)}</th>" for d in docs)
+        head = "".join(f"<th>{escape(d.label)}</th>" for d in docs)
         rows = []
         for a in tc.aligned:
             cells = "".join(_provision_cell(a.provisions.get(d.doc_id)) for d in docs)
@@ -187,7 +187,7 @@ def _aligned(report: ComparisonReport) -> str:
                         f"<span class=muted>(similarity {a.similarity:.2f})</span>{diff}</td></tr>")
         for p in tc.unmatched:
             cells = "".join(_provision_cell(p) if d.doc_id == p.doc_id else '<td class="gap">—</td>' for d in docs)
-            who = escape(report.doc(p.doc_id).name)
+            who = escape(report.doc(p.doc_id).label)
             rows.append(f"<tr>{cells}</tr><tr class=diff><td colspan={len(docs)}>Only {who} has this clause."
                         "</td></tr>")
         out.append(f'<h3 id="type-{tc.type}">{escape(tc.label)}</h3><p class=summary>{escape(tc.summary)}</p>'
@@ -237,7 +237,7 @@ def _evidence(report: ComparisonReport) -> str:
     for d in report.documents:
         items = [_evidence_item(ev) for ev in report.evidence.values() if ev.doc_id == d.doc_id]
         body = "".join(items) or "<p class=muted>No commitments found.</p>"
-        out.append(f"<h3>{escape(d.name)} — {escape(d.title)}</h3>{body}")
+        out.append(f"<h3>{escape(d.label)} — {escape(d.title)}</h3>{body}")
     out.append("</section>")
     return "".join(out)
 

@@ -18,14 +18,14 @@ def md(text: str) -> str:
 
 def to_markdown(report: ComparisonReport) -> str:
     docs = report.documents
-    out = [f"# Comparison: {md(join_names([d.name for d in docs]))}", ""]
-    out += ["| Name | Title | Date | Type | Commitments |", "|---|---|---|---|---:|"]
-    out += [f"| {md(d.name)} | {md(d.title)} | {d.date or '—'} | {d.doc_type.replace('_', ' ')} | {d.n_commitments} |"
+    out = [f"# Comparison: {md(join_names([d.label for d in docs]))}", ""]
+    out += ["| Document | Title | Date | Type | Commitments |", "|---|---|---|---|---:|"]
+    out += [f"| {md(d.label)} | {md(d.title)} | {d.date or '—'} | {d.doc_type.replace('_', ' ')} | {d.n_commitments} |"
             for d in docs]
     out += ["", "## Coverage matrix", "",
             "Strongest legal force of each document's commitments of a type, with their number "
             "(binding > commitment > intent > aspiration > recital). Evidence clauses are listed at the end.", "",
-            "| Commitment type | " + " | ".join(md(d.name) for d in docs) + " |",
+            "| Commitment type | " + " | ".join(md(d.label) for d in docs) + " |",
             "|---|" + "---|" * len(docs)]
     for t in report.types:
         cells = [report.matrix[t][d.doc_id] for d in docs]
@@ -43,23 +43,23 @@ def to_markdown(report: ComparisonReport) -> str:
         named = [md(b.name) for b in p.delegation if not b.created]
         bodies = "; ".join(x for x in (f"creates {', '.join(created)}" if created else "",
                                        f"names {', '.join(named)}" if named else "") if x) or "—"
-        out.append(f"| {md(d.name)} | {p.n_commitments} | {obligation} | {p.precision:.0%} ({precise}) | {bodies} |")
+        out.append(f"| {md(d.label)} | {p.n_commitments} | {obligation} | {p.precision:.0%} ({precise}) | {bodies} |")
     out += ["", "## Aligned provisions", ""]
     for tc in report.alignments:
         out += [f"### {tc.label}", "", tc.summary, ""]
         for a in tc.aligned:
             row = [d for d in docs if d.doc_id in a.provisions]
-            out += [f"**{md(join_names([d.name for d in row]))}** (similarity {a.similarity:.2f})", "",
-                    "| " + " | ".join(md(d.name) for d in row) + " |", "|" + "---|" * len(row),
+            out += [f"**{md(join_names([d.label for d in row]))}** (similarity {a.similarity:.2f})", "",
+                    "| " + " | ".join(md(d.label) for d in row) + " |", "|" + "---|" * len(row),
                     "| " + " | ".join(_cell(a.provisions[d.doc_id]) for d in row) + " |", ""]
             out += [f"- {md(x.sentence)}" for x in a.differences] or ["- No difference in force, amounts, deadlines, "
                                                                         "minerals or institutions."]
             out.append("")
         for p in tc.unmatched:
-            out += [f"**Only {md(report.doc(p.doc_id).name)}**: {_cell(p)}", ""]
+            out += [f"**Only {md(report.doc(p.doc_id).label)}**: {_cell(p)}", ""]
     out += ["## Evidence", ""]
     for d in docs:
-        out += [f"### {md(d.name)} — {md(d.title)}", ""]
+        out += [f"### {md(d.label)} — {md(d.title)}", ""]
         for ev in (e for e in report.evidence.values() if e.doc_id == d.doc_id):
             kinds = ", ".join(f"{type_label(c.type).lower()} ({c.modality})" for c in ev.commitments)
             out += [f"- **{md(ev.citation or ev.clause_id)}** (`{ev.clause_id}`): {kinds}", f"  > {md(ev.text)}"]
@@ -81,7 +81,7 @@ def to_csv(report: ComparisonReport) -> str:
     for t in report.types:
         for d in report.documents:
             cell = report.matrix[t][d.doc_id]
-            writer.writerow([t, d.doc_id, d.name, str(cell.present).lower(), cell.modality or "", cell.count,
+            writer.writerow([t, d.doc_id, d.label, str(cell.present).lower(), cell.modality or "", cell.count,
                              " ".join(cell.clause_ids),
                              "; ".join(report.evidence[cid].citation for cid in cell.clause_ids)])
     return buffer.getvalue()

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +19,7 @@ from kb.models import DocSummary, SearchFilters
 from kb.term_counts import Freshness
 
 MIGRATIONS = Migrations("accords.kb")
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4
 # Filter combinations whose clause share is kept (see Store.clause_share); past this the cache starts again.
 CACHED_SHARES = 256
 
@@ -67,6 +70,22 @@ def m002_documents_state(db: Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS documents_model ON documents(embed_model)")
 
 
+@MIGRATIONS()
+def m003_documents_published(db: Database) -> None:
+    # The posting date, kept apart from `date` (signed or issued); rows stored before it stay NULL until re-ingested.
+    db.execute("ALTER TABLE documents ADD COLUMN published TEXT")
+
+
+@MIGRATIONS()
+def m004_documents_text_hash(db: Database) -> None:
+    # Ingest asks "is this text stored already under another id?" once per new document: one indexed lookup.
+    db.execute("ALTER TABLE documents ADD COLUMN text_hash TEXT")
+    rows = db.execute("SELECT doc_id, text FROM documents").fetchall()
+    db.conn.executemany("UPDATE documents SET text_hash = ? WHERE doc_id = ?",
+                        [(text_hash(text), doc_id) for doc_id, text in rows])
+    db.execute("CREATE INDEX IF NOT EXISTS documents_text_hash ON documents(text_hash)")
+
+
 def open_database(path: Path) -> Database:
     path.parent.mkdir(parents=True, exist_ok=True)
     db = Database(path)
@@ -106,6 +125,15 @@ class Store:
         ).fetchone()
         return row[0] if row else None
 
+    def doc_id_for_text(self, digest: str, other_than: str) -> str | None:
+        """The stored document (the first one stored, if several) whose text hashes to digest, other_than aside."""
+        row = self.db.execute(
+            "SELECT doc_id FROM documents WHERE text_hash = ? AND doc_id != ? AND vectors_state != 'removing' "
+            "ORDER BY ingested_at, doc_id LIMIT 1",
+            [digest, other_than],
+        ).fetchone()
+        return row[0] if row else None
+
     def save(self, doc: Document, commitments: list[Commitment]) -> None:
         """Replace the document whole, in one transaction; vectors stay 'pending' until mark_ready."""
         types_by_clause: dict[str, list[str]] = {}
@@ -118,11 +146,12 @@ class Store:
             self.db["documents"].insert(
                 {
                     "doc_id": doc.doc_id, "title": doc.title, "date": doc.date.isoformat() if doc.date else None,
+                    "published": doc.published.isoformat() if doc.published else None,
                     "parties": json.dumps(doc.parties), "doc_type": doc.doc_type, "source": doc.source,
                     "sha256": doc.sha256, "text": doc.text, "meta": json.dumps(doc.meta),
                     "n_clauses": len(doc.clauses), "n_commitments": len(commitments),
                     "ingested_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                    "vectors_state": "pending", "embed_model": None,
+                    "vectors_state": "pending", "embed_model": None, "text_hash": text_hash(doc.text),
                 }
             )
             self.db["sections"].insert_all(
@@ -212,8 +241,9 @@ class Store:
         sections = [Section(**{k: v for k, v in r.items() if k != "doc_id"})
                     for r in self._rows("SELECT * FROM sections WHERE doc_id = ? ORDER BY start", [doc_id])]
         return Document(
-            doc_id=row["doc_id"], title=row["title"], date=row["date"], parties=json.loads(row["parties"]),
-            doc_type=row["doc_type"], source=row["source"], sha256=row["sha256"], text=row["text"],
+            doc_id=row["doc_id"], title=row["title"], date=row["date"], published=row["published"],
+            parties=json.loads(row["parties"]), doc_type=row["doc_type"], source=row["source"], sha256=row["sha256"],
+            text=row["text"],
             sections=sections, clauses=self.clauses(doc_id), meta=json.loads(row["meta"]),
         )
 
@@ -350,13 +380,27 @@ def embedding_text(title: str, heading: str, text: str) -> str:
     return f"{text} ({context})" if context else text
 
 
-_SUMMARY_COLUMNS = "doc_id, title, date, parties, doc_type, n_clauses, n_commitments"
+_SUMMARY_COLUMNS = "doc_id, title, date, parties, doc_type, n_clauses, n_commitments, published"
+# Characters that markup leaves in a text (Markdown emphasis, headings, quotes, tables, code) and that differ
+# between two postings of the same words, e.g. one saved as Markdown and one as plain text.
+_MARKUP = re.compile(r"[*_#>`~|]+")
+_SPACE = re.compile(r"\s+")
+
+
+def text_hash(text: str) -> str:
+    """What decides "the same text": a document's words with markup dropped and white space collapsed, hashed.
+
+    Case, words and other punctuation are kept: texts that differ in what a reader reads are different texts.
+    """
+    words = _SPACE.sub(" ", _MARKUP.sub("", unicodedata.normalize("NFKC", text))).strip()
+    return hashlib.sha256(words.encode("utf-8")).hexdigest()
 
 
 def _summary(row: dict[str, Any]) -> DocSummary:
     return DocSummary(
         doc_id=row["doc_id"], title=row["title"], date=row["date"], parties=json.loads(row["parties"]),
         doc_type=row["doc_type"], n_clauses=row["n_clauses"], n_commitments=row["n_commitments"],
+        published=row["published"],
     )
 
 

@@ -183,7 +183,8 @@ def test_markdown_and_csv_hold_the_matrix(four) -> None:
     from kb.report_md import to_csv, to_markdown
 
     text = to_markdown(four)
-    assert "| Commitment type | Australia | Japan | Malaysia | Thailand |" in text
+    assert ("| Commitment type | US–Australia framework | US–Japan framework | US–Malaysia memorandum "
+            "| US–Thailand memorandum |") in text
     assert "Australia: at least US$1 billion within six months; Japan: no amount" in text
     rows = list(csv.DictReader(io.StringIO(to_csv(four))))
     assert len(rows) == len(four.types) * 4

@@ -173,3 +173,72 @@ def test_parties_from_defined_terms_and_lists(tmp_path: Path, opening: str, part
 def test_document_types(tmp_path: Path, title: str, body: str, tags: str, doc_type: str) -> None:
     doc = ingest.load(write(tmp_path, "kind.md", f"---\ntitle: {title}\n{tags}---\n\n{body}\n"))
     assert doc.doc_type == doc_type
+
+
+def test_one_list_split_by_a_converter_counts_on_but_a_list_under_a_heading_restarts(tmp_path: Path) -> None:
+    doc = ingest.load(write(tmp_path, "split.md", (
+        "---\ntitle: Joint Declaration on Borders\n---\n\n"
+        "1.  We reaffirm the peace between our two countries.\n\n<!-- -->\n\n"
+        "1.  We agree to open the crossing at the river.\n\n<!-- -->\n\n"
+        "-   Both sides will withdraw heavy equipment.\n\n<!-- -->\n\n"
+        "1.  We will meet again in the spring.\n\n"
+        "The two sides add the following on trade:\n\n"
+        "1.  **Tariffs**\n\n<!-- -->\n\n"
+        "1.  Each side intends to lower duties on fruit.\n"
+    )))
+    assert citation_of(doc, "open the crossing") == "para 2"
+    assert citation_of(doc, "withdraw heavy equipment") == "para 2, bullet 1"
+    assert citation_of(doc, "meet again in the spring") == "para 3"
+    assert citation_of(doc, "lower duties on fruit") == "Section 1 (Tariffs), para 1"
+
+
+def test_nested_numbers_and_the_third_level_of_an_outline(tmp_path: Path) -> None:
+    doc = ingest.load(write(tmp_path, "nested.md", (
+        "---\ntitle: Framework on Antimony\n---\n\n**Section I**\n\n**Supply**\n\n"
+        "1.  **Stocks:** The Participants will hold antimony.\n"
+        "2.  **Finance:** The Participants will fund mines.\n"
+        "    1.  **Selection:** They will pick mines together.\n"
+        "    2.  **Loans:** They will lend to the mines they pick.\n\n"
+        "**Section II**\n\n**Reports**\n\n"
+        "(a)  The Secretary shall report on:  \n"
+        "(i)   the mines;  \n"
+        "(ii)  the buyers, namely:  \n"
+        "(A)  buyers at home; and  \n"
+        "(B)  buyers abroad.\n"
+    )))
+    assert citation_of(doc, "lend to the mines") == "Section I (Supply), para 2(2)"
+    assert citation_of(doc, "buyers abroad") == "Section II (Reports), para (a)(ii)(B)"
+    assert citation_of(doc, "the mines;") == "Section II (Reports), para (a)(i)"
+
+
+def test_a_bold_lead_heads_a_part_of_a_fact_sheet_but_titles_an_item_in_a_list(tmp_path: Path) -> None:
+    doc = ingest.load(write(tmp_path, "fact.md", (
+        "---\ntitle: 'Fact Sheet: Canada and Japan Reach a Tin Deal'\ntags: fact-sheets\n---\n\n"
+        "**BUILDING SUPPLY:** Canada will send tin to Japan.\n\n"
+        "-   **Ports:** Japan will open two ports to tin.\n"
+    )))
+    assert doc.doc_type == "fact_sheet"
+    assert citation_of(doc, "send tin to Japan") == "Building Supply, para 1"
+    assert citation_of(doc, "open two ports") == "Building Supply, bullet 1"
+    assert next(c.text for c in doc.clauses if "two ports" in c.text).startswith("Ports:")
+    assert sorted(doc.parties) == ["Canada", "Japan"]
+
+
+def test_who_orders_and_who_only_witnesses_are_not_parties(tmp_path: Path) -> None:
+    order = ingest.load(write(tmp_path, "order.md", (
+        "---\ntitle: Implementing the Canada\u2013Japan Arrangement\n---\n\n"
+        "By the authority vested in me as President by the Constitution and the laws of the United States "
+        "of America, I hereby determine and order:\n\nSection 1. Background. Japan and Canada agreed on tin.\n"
+    )))
+    assert (order.doc_type, order.parties) == ("executive_order", ["United States"])
+    declaration = ingest.load(write(tmp_path, "declaration.md", (
+        "---\ntitle: Joint Declaration on the Outcomes of a Meeting\n---\n\n"
+        "We, the Prime Minister of Canada and the Prime Minister of Japan, as witnessed by the President of "
+        "France, declare the following:\n\n1.  We will trade tin.\n"
+    )))
+    assert sorted(declaration.parties) == ["Canada", "Japan"]
+    between = ingest.load(write(tmp_path, "between.md", (
+        "---\ntitle: Joint Declaration between the Kingdom of Norway and the Republic of Chile\n---\n\n"
+        "The two governments note that copper trade between Peru and China grows.\n"
+    )))
+    assert sorted(between.parties) == ["Chile", "Norway"]

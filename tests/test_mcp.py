@@ -18,8 +18,8 @@ from mcp.shared.exceptions import MCPError
 from tests.conftest import ROOT
 from tests.test_http import DOCS, UNTRUSTED, demo_home
 
-TOOLS = {"search_agreements", "get_document", "list_commitments", "compare_agreements", "get_context",
-         "list_deadlines", "check_claims", "diff_versions"}
+TOOLS = {"search_agreements", "get_document", "list_documents", "list_commitments", "compare_agreements",
+         "get_context", "list_deadlines", "check_claims", "diff_versions"}
 CALLS: dict[str, tuple[str, dict[str, Any]]] = {
     "search": ("search_agreements", {"query": "refrain from banning exports of rare earths", "k": 3}),
     "document": ("get_document", {"doc_id": "us-kazakhstan-minerals-mou"}),

@@ -136,7 +136,9 @@ def _parser() -> MarkdownIt:
 
 def _blocks(tokens: list[Token]) -> Iterator[Block]:
     """Walk the block tokens; each paragraph, heading, list item's paragraph or table row is one Block."""
-    numbers: list[str | None] = []  # the printed number of each open list item, None for a bullet
+    continued = _continued_lists(tokens)
+    offsets: list[int] = []  # for each open list, what its printed numbers continue from
+    numbers: list[str | None] = []  # the number of each open list item, None for a bullet
     fresh_item = False  # the next paragraph is the first of its list item and takes its marker
     in_footnotes = False
     row: list[str] | None = None
@@ -148,9 +150,14 @@ def _blocks(tokens: list[Token]) -> Iterator[Block]:
             in_footnotes = False
         elif in_footnotes:
             continue  # footnote texts are the page's apparatus, not the instrument's clauses
+        elif kind in {"ordered_list_open", "bullet_list_open"}:
+            offsets.append(continued.get(i, 0) + int(token.attrGet("start") or 1) - 1)
+        elif kind in {"ordered_list_close", "bullet_list_close"}:
+            offsets.pop()
         elif kind == "list_item_open":
-            ordered = bool(token.info)
-            numbers.append(f"{token.info}{token.markup}" if ordered else None)
+            # Items count on from the list's first number, as a browser shows them ("1." "1." is 1, 2).
+            offsets[-1] += 1
+            numbers.append(f"{offsets[-1]}{token.markup}" if token.info.isdigit() else None)
             fresh_item = True
         elif kind == "list_item_close":
             numbers.pop()
@@ -168,25 +175,85 @@ def _blocks(tokens: list[Token]) -> Iterator[Block]:
                 yield Block(" | ".join(cell for cell in row if cell), table_row=True)
             row = None
         elif kind == "paragraph_open" and row is None:
-            inline = tokens[i + 1]
             marker = numbers[-1] if numbers and fresh_item else None
-            in_list = bool(numbers) and fresh_item
+            depth = len(numbers) - 1 if numbers and fresh_item else 0
+            yield from _paragraph(tokens[i + 1], marker, depth if numbers and fresh_item else None, bool(numbers))
             fresh_item = False
-            yield from _paragraph(inline, marker, in_list)
 
 
-def _paragraph(inline: Token, marker: str | None, in_list: bool) -> Iterator[Block]:
+def _continued_lists(tokens: list[Token]) -> dict[int, int]:
+    """Ordered lists that go on counting from the list before them: {index of its open token: offset}.
+
+    Converters split one list into single-item lists, each printed "1.", with a separator (an HTML
+    comment, bullets) between them. A lone item "1." that is text, not a heading, followed by a list
+    that starts again at 1 with nothing but separators between, is that case; a list that restarts
+    under a heading, or after a one-item list holding a heading, keeps its printed numbers.
+    """
+    continued: dict[int, int] = {}
+    previous: dict[int, tuple[int, bool]] = {}  # list level -> (last number counted, a lone text "1.")
+    opened: list[tuple[int, int, list[int], str]] = []  # (open index, level, printed numbers, first text)
+    for i, token in enumerate(tokens):
+        if token.type == "ordered_list_open":
+            before = previous.get(token.level)
+            first = tokens[i + 1].info if i + 1 < len(tokens) else ""
+            if before and before[1] and first == "1":
+                continued[i] = before[0]
+            opened.append((i, token.level, [], ""))
+        elif token.type == "list_item_open" and opened and token.level == opened[-1][1] + 1 and token.info.isdigit():
+            opened[-1][2].append(int(token.info))
+        elif token.type == "inline" and opened and token.level == opened[-1][1] + 3 and not opened[-1][3]:
+            index, level, printed, _ = opened[-1]
+            opened[-1] = (index, level, printed, _inline_text(token) or " ")
+        elif token.type == "ordered_list_close" and opened:
+            index, level, printed, first_text = opened.pop()
+            lone = printed == [1] and not _heading_like(first_text.strip())
+            last = printed[0] + len(printed) - 1 if printed else 0
+            previous[level] = (last + continued.get(index, 0), lone)
+        elif token.type not in {"html_block", "bullet_list_open", "bullet_list_close"}:
+            previous.pop(token.level, None)
+    return continued
+
+
+def _paragraph(inline: Token, marker: str | None, depth: int | None, in_list: bool) -> Iterator[Block]:
     """A paragraph's lines as Blocks: a hard line break ends one (pandoc and pasted pages break
-    between items that way), unless the next line only finishes the sentence."""
+    between items that way), unless the next line only finishes the sentence. depth is the list
+    nesting of the item the paragraph opens, None outside a list item's first paragraph; in_list
+    says the paragraph sits in a list item, where a bold lead titles the item, not a part."""
+    if not in_list and (lead := _bold_lead(inline)) is not None:
+        # "**RESTORING SUPPLY:** The two sides ...": fact sheets head each part with a bold run-in lead.
+        yield Block(lead, emphasised=True)
     pieces = [p for p in _split_at_breaks(inline) if not _WORDLESS.match(p)]
     emphasised = _wholly_emphasised(inline)
     for n, piece in enumerate(pieces):
         first = n == 0
         text = f"{marker} {piece}" if first and marker else piece
         if first and emphasised and not marker and len(pieces) == 1 and _heading_like(piece):
-            yield Block(text, heading_level=None, emphasised=True)
+            yield Block(text.rstrip(": "), emphasised=True)
+        elif first and depth is not None:
+            yield Block(text, list_item=True, list_depth=depth)
         else:
-            yield Block(text, list_item=first and in_list)
+            yield Block(text)
+
+
+def _bold_lead(inline: Token) -> str | None:
+    """The words of a bold lead ending in a colon that opens a paragraph and is followed by more text;
+    the lead's tokens are then taken out of the paragraph. None when the paragraph has no such lead."""
+    children = [c for c in inline.children or [] if c.type != "text" or c.content]
+    if not children or children[0].type != "strong_open":
+        return None
+    close = next((i for i, c in enumerate(children) if c.type == "strong_close"), None)
+    if close is None:
+        return None
+    lead = _tidy("".join(_child_text(c) for c in children[1:close]))
+    after = children[close + 1 :]
+    rest = "".join(_child_text(c) for c in after).strip()
+    colon = lead.endswith(":") or rest.startswith(":")
+    if not colon or not rest.strip(": ") or len(lead.split()) > 12:
+        return None
+    if after and after[0].type == "text":
+        after[0].content = after[0].content.lstrip().removeprefix(":")
+    inline.children = after
+    return lead.rstrip(":").strip()
 
 
 def _split_at_breaks(inline: Token) -> list[str]:

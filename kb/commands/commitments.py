@@ -16,8 +16,10 @@ def commitments(
     type_: Annotated[list[str] | None, typer.Option("--type", help="Only this commitment type (repeatable).")] = None,
     min_force: Annotated[str | None, typer.Option("--min-force", help="binding, commitment, intent, aspiration "
                                                   "or recital: keep this force and stronger.")] = None,
-    party: Annotated[str | None, typer.Option("--party", help="Only commitments this party makes.")] = None,
-    mineral: Annotated[str | None, typer.Option("--mineral", help="Only commitments naming this mineral.")] = None,
+    party: Annotated[str | None, typer.Option("--party", help="Only commitments of documents this party is party "
+                                              "to, or whose actors name it (e.g. Japan, U.S.).")] = None,
+    mineral: Annotated[str | None, typer.Option("--mineral", help="Only commitments naming this mineral (whole "
+                                                "words, any case).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
 ) -> None:
     """List the commitments clauses make: type, legal force, actors, amounts, deadline, evidence."""

@@ -45,6 +45,8 @@ def report(
     ctx: typer.Context,
     doc_type: Annotated[str | None, typer.Option(
         "--doc-type", help="Compare every document of this type (default: agreements, frameworks, memoranda).")] = None,
+    party: Annotated[str | None, typer.Option(
+        "--party", help="Only documents this party is party to (e.g. Japan, U.S.).")] = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
 ) -> None:
@@ -52,7 +54,7 @@ def report(
     from kb.cli import knowledge_base
     from kb.compare import report_documents
 
-    _write(report_documents(knowledge_base(ctx), doc_type), fmt, output)
+    _write(report_documents(knowledge_base(ctx), doc_type, party=party), fmt, output)
 
 
 def _write(result, fmt: Format | None, output: Path | None) -> None:  # type: ignore[no-untyped-def]

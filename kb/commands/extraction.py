@@ -19,11 +19,13 @@ eval_app = typer.Typer(name="eval", help="Measure accords against the gold annot
 
 def register(app: typer.Typer) -> None:
     app.command("extract")(extract)
+    from kb.commands.eval_ingest import eval_ingest
     from kb.commands.eval_search import eval_search
 
     if not any(c.name == "extraction" for c in eval_app.registered_commands):
         eval_app.command("extraction")(eval_extraction)
         eval_app.command("search")(eval_search)
+        eval_app.command("ingest")(eval_ingest)
     if not any(g.name == "eval" for g in app.registered_groups):  # mount once, whoever registers first
         app.add_typer(eval_app, name="eval")
 

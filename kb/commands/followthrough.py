@@ -42,7 +42,8 @@ def deadlines(
         "--before", formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help="Only deadlines falling before this date.")] = None,
     after: Annotated[dt.datetime | None, typer.Option(
         "--after", formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help="Only deadlines on or after this date.")] = None,
-    party: Annotated[str | None, typer.Option("--party", help="Only commitments this party makes, e.g. Japan.")] = None,
+    party: Annotated[str | None, typer.Option("--party", help="Only commitments of documents this party is party "
+                                              "to, or whose actors name it (e.g. Japan, U.S.).")] = None,
     as_of: Annotated[dt.datetime | None, typer.Option(
         "--as-of", formats=["%Y-%m-%d"], metavar="YYYY-MM-DD", help="Due or past as of this date (default today).")
     ] = None,
@@ -75,7 +76,8 @@ def claims(
     doc_id: Annotated[str, typer.Argument(help="A fact sheet or press release (see 'accords docs').")],
     against: Annotated[list[str] | None, typer.Option(
         "--against", help="The signed text to check against (repeatable); default: the documents its metadata "
-                          "says it describes, else the best match by parties and date.")] = None,
+                          "says it describes, else the instrument of the same parties dated up to a year before "
+                          "it (or a month after).")] = None,
     fmt: Annotated[ClaimsFormat, typer.Option("--format", "-f", help="md (default) or json.")] = ClaimsFormat.md,
 ) -> None:
     """Announced vs signed: each figure, project, mineral and institution an announcement claims, and
