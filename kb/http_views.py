@@ -65,7 +65,8 @@ def document_view(kb: KnowledgeBase, doc_id: str) -> DocumentOut:
     doc = kb.document(doc_id)
     summary = next((s for s in kb.documents() if s.doc_id == doc_id), None)
     return DocumentOut(
-        doc_id=doc.doc_id, title=doc.title, date=doc.date, parties=doc.parties, doc_type=doc.doc_type,
+        doc_id=doc.doc_id, title=doc.title, date=doc.date, published=doc.published, parties=doc.parties,
+        doc_type=doc.doc_type,
         n_clauses=len(doc.clauses), n_commitments=summary.n_commitments if summary else 0, meta=doc.meta,
         sections=doc.sections, clauses=[ClauseOut(**c.model_dump(include=set(ClauseOut.model_fields)))
                                         for c in doc.clauses],

@@ -66,7 +66,10 @@ def print_docs(docs: list[DocSummary], out: Console) -> None:
     for col in ("doc_id", "date", "type", "parties", "clauses", "commit.", "title"):
         table.add_column(col, justify="right" if col in {"clauses", "commit."} else "left")
     for d in docs:
-        table.add_row(literal(d.doc_id), str(d.date or "—"), d.doc_type, literal(", ".join(d.parties)), str(d.n_clauses),
+        # A 30-party declaration would fill the table; the first names and a count say enough here.
+        parties = ", ".join(d.parties[:3]) + (f" +{len(d.parties) - 3}" if len(d.parties) > 4 else
+                                              "".join(f", {p}" for p in d.parties[3:]))
+        table.add_row(literal(d.doc_id), str(d.date or "—"), d.doc_type, literal(parties), str(d.n_clauses),
                       str(d.n_commitments), literal(_short(d.title, 40)))
     out.print(table)
 
@@ -76,7 +79,8 @@ def print_document(doc: Document, out: Console, full: bool) -> None:
 
     out.print(f"[bold]{literal(doc.title)}[/]")
     parties = literal(", ".join(doc.parties)) or "no parties found"
-    out.print(f"{literal(doc.doc_id)} · {doc.doc_type} · {doc.date or 'undated'} · {parties}")
+    posted = f" (posted {doc.published})" if doc.published and doc.published != doc.date else ""
+    out.print(f"{literal(doc.doc_id)} · {doc.doc_type} · {doc.date or 'undated'}{posted} · {parties}")
     out.print(f"[dim]{literal(str(doc.source))}[/]")
     for key, value in doc.meta.items():
         out.print(f"[dim]{literal(str(key))}:[/] {literal(str(value))}")
