@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,3 +50,25 @@ class Blocks(list[Block]):
 
 def hints_of(blocks: list[Block]) -> Hints:
     return blocks.hints if isinstance(blocks, Blocks) else Hints()
+
+
+_UNFINISHED = re.compile(r"[.;!?,]\s*$")
+
+
+def heading_like(text: str) -> bool:
+    """Short, capitalised and without a sentence's end: a line set apart as a heading."""
+    return len(text.split()) <= 16 and not _UNFINISHED.search(text.rstrip(":")) and text[:1].isupper()
+
+
+def join_broken_lines(lines: Iterable[str]) -> list[str]:
+    """Lines a page broke on purpose (pandoc's and pasted pages' line breaks between items), each its
+    own piece, except that a line opening in lower case finishes the sentence of the line before."""
+    pieces: list[str] = []
+    for line in (" ".join(raw.split()) for raw in lines):
+        if not line:
+            continue
+        if pieces and not _UNFINISHED.search(pieces[-1]) and line[:1].islower():
+            pieces[-1] = f"{pieces[-1]} {line}"
+        else:
+            pieces.append(line)
+    return pieces

@@ -142,7 +142,7 @@ def parse(data: bytes, path: Path, reader: Reader, sidecar: dict[str, object], d
     if hints.source and "url" not in meta and "source_url" not in meta:
         meta["url"] = hints.source
     published = declared.get("published") or hints.date
-    date = declared.get("date") or signed_date(clauses) or published or first_date(clauses, text)
+    date = declared.get("date") or signed_date(clauses) or published or first_date(text)
     return Document(
         doc_id=doc_id,
         title=title,

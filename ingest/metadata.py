@@ -178,15 +178,10 @@ def signed_date(clauses: list[Clause]) -> dt.date | None:
     return None
 
 
-def first_date(clauses: list[Clause], text: str) -> dt.date | None:
+def first_date(text: str) -> dt.date | None:
     """The last resort for a file that declares no date: the first date in its opening text."""
     found = find_dates(text[:3000])
     return found[0] if found else None
-
-
-def guess_date(clauses: list[Clause], text: str, hint: dt.date | None = None) -> dt.date | None:
-    """The date signed, else the date the file declares (a page's publication date), else the first date."""
-    return signed_date(clauses) or hint or first_date(clauses, text)
 
 
 def find_dates(text: str) -> list[dt.date]:

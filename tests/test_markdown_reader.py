@@ -242,3 +242,13 @@ def test_who_orders_and_who_only_witnesses_are_not_parties(tmp_path: Path) -> No
         "The two governments note that copper trade between Peru and China grows.\n"
     )))
     assert sorted(between.parties) == ["Chile", "Norway"]
+
+
+def test_windows_line_endings_and_a_foreign_doc_type_in_front_matter(tmp_path: Path) -> None:
+    path = tmp_path / "crlf.md"
+    path.write_bytes(b"---\r\ntitle: Cobalt Memorandum\r\ndoc_type: blog post\r\n---\r\n\r\n"
+                     b"1. Japan and Canada will trade cobalt.\r\n")
+    doc = ingest.load(path)
+    assert doc.title == "Cobalt Memorandum"
+    assert doc.doc_type == "memorandum"  # an unknown declared type is ignored, the title decides
+    assert citation_of(doc, "trade cobalt") == "para 1"

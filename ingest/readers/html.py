@@ -11,9 +11,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ingest.blocks import Block, Blocks, Hints
+from ingest.blocks import Block, Blocks, Hints, heading_like, join_broken_lines
 from ingest.errors import IngestError
 from ingest.metadata import leading_date
+from ingest.readers.html_lists import number_ordered_lists
 from ingest.readers.text import decode
 
 MAX_DEPTH = 500
@@ -33,7 +34,8 @@ def read_html(data: bytes, path: Path) -> list[Block]:
     if depth > MAX_DEPTH:
         raise IngestError(path, f"HTML nested {depth} levels deep (limit {MAX_DEPTH}): refusing a malformed page")
     hints = _hints(tree)
-    blocks = _trafilatura_blocks(html)
+    number_ordered_lists(tree)
+    blocks = _trafilatura_blocks(tree.html or html)
     if len(blocks) <= 1:
         # On pages too short to score, trafilatura falls back to one run of all the page's text,
         # menus included; reading the body's block elements keeps the structure instead.
@@ -67,8 +69,9 @@ def _trafilatura_blocks(html: str) -> list[Block]:
     import trafilatura
     from lxml import etree
 
+    # Formatting is kept for what it says about structure: a paragraph wholly in bold is a heading.
     xml = trafilatura.extract(html, output_format="xml", include_tables=True, include_comments=False,
-                              include_formatting=False, include_links=False, include_images=False)
+                              include_formatting=True, include_links=False, include_images=False)
     if not xml:
         return []
     main = etree.fromstring(xml.encode("utf-8")).find("main")
@@ -78,26 +81,61 @@ def _trafilatura_blocks(html: str) -> list[Block]:
     return blocks
 
 
-def _walk(element: Any, blocks: list[Block]) -> None:
+def _walk(element: Any, blocks: list[Block], depth: int = 0) -> None:
     tag = element.tag
     if tag == "head":
         level = re.fullmatch(r"h([1-6])", element.get("rend", "")) if element.get("rend") else None
         _add(blocks, _text(element), heading_level=int(level.group(1)) if level else 3)
     elif tag == "list":
         for item in element.iterfind("item"):
-            own = _text(item, skip={"list"})
-            _add(blocks, own, list_item=True)
+            for n, line in enumerate(_lines(item, skip={"list"})):
+                blocks.append(Block(line, list_item=n == 0, list_depth=depth if n == 0 else 0))
             for nested in item.iterfind("list"):
-                _walk(nested, blocks)
+                _walk(nested, blocks, depth + 1)
     elif tag == "table":
         for row in element.iter("row"):
             cells = [_text(cell) for cell in row.iterfind("cell")]
             _add(blocks, " | ".join(c for c in cells if c), table_row=True)
     elif tag in {"p", "quote", "code"}:
-        _add(blocks, _text(element))
+        _paragraph(element, blocks)
     elif tag == "div":
         for child in element:
-            _walk(child, blocks)
+            _walk(child, blocks, depth)
+
+
+def _paragraph(element: Any, blocks: list[Block]) -> None:
+    """A paragraph's lines (a <br> ends one), with a bold lead ("SUPPLY: ...") or a paragraph wholly
+    in bold read as a heading, as the Markdown reader reads them."""
+    children = list(element)
+    first = children[0] if children and not (element.text or "").strip() else None
+    if first is not None and first.tag == "hi" and len(children) == 1 and not (first.tail or "").strip():
+        text = _text(element)
+        if heading_like(text):
+            blocks.append(Block(text.rstrip(": "), emphasised=True))
+            return
+    if first is not None and first.tag == "hi":
+        lead, rest = _text(first), " ".join((first.tail or "").split())
+        if (lead.endswith(":") or rest.startswith(":")) and len(lead.split()) <= 12 and len(children) > 0:
+            after = rest.lstrip(": ") or any(c is not first for c in children)
+            if after:
+                blocks.append(Block(lead.rstrip(": "), emphasised=True))
+                first.text, first.tail = "", (first.tail or "").lstrip().removeprefix(":")
+                for child in list(first):
+                    first.remove(child)
+    for line in _lines(element):
+        blocks.append(Block(line))
+
+
+def _lines(element: Any, skip: frozenset[str] | set[str] = frozenset()) -> list[str]:
+    """The element's text split where it has a line break (<lb/>), rejoined where a line only ends a sentence."""
+    lines: list[list[str]] = [[element.text or ""]]
+    for child in element:
+        if child.tag == "lb":
+            lines.append([])
+        elif child.tag not in skip:
+            lines[-1].append(_text(child, skip))
+        lines[-1].append(child.tail or "")
+    return join_broken_lines("".join(parts) for parts in lines)
 
 
 def _text(element: Any, skip: frozenset[str] | set[str] = frozenset()) -> str:

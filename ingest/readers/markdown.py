@@ -3,8 +3,9 @@
 Front matter (YAML between `---` lines, TOML between `+++`) is metadata, not text. The body goes
 through markdown-it-py, a CommonMark parser, and only the words of its inline tokens reach a
 Block: emphasis, links, inline HTML (`<u>`, `<span>`), HTML comments, backslash escapes and
-footnote markers never become clause text. An ordered list item keeps the number it printed, so
-a list restarted after a separator is cited as printed.
+footnote markers never become clause text. An ordered list item is cited by the number a reader
+sees, so a list restarted after a separator is cited as printed, except where a converter split
+one list into lone "1." items (see _continued_lists).
 """
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ingest.blocks import Block, Blocks, Hints
+from ingest.blocks import Block, Blocks, Hints, heading_like, join_broken_lines
 from ingest.errors import IngestError
+from ingest.models import DOC_TYPES
 from ingest.readers.text import decode
 
 if TYPE_CHECKING:
@@ -32,12 +34,11 @@ _STRAY_EMPHASIS = re.compile(r"\*{2,}|(?<!\w)\*(?=\s|$)|(?<=\s)\*(?!\w)|^\*(?=\S
 # An escaped mark is the author's character: it hides from that clean-up in a private-use code point.
 _PROTECT = str.maketrans({"*": "\ue000", "_": "\ue001"})
 _RESTORE = str.maketrans({"\ue000": "*", "\ue001": "_"})
-_SENTENCE_END = re.compile(r"[.;!?,]\s*$")
 _WORDLESS = re.compile(r"^[\W_]*$")  # "###", "* * *": end marks and rules, not text
 
 
 def read_markdown(data: bytes, path: Path) -> Blocks:
-    text = decode(data, path).translate(_SPACES)
+    text = decode(data, path).replace("\r\n", "\n").replace("\r", "\n").translate(_SPACES)
     front, body = split_front_matter(text, path)
     hints = hints_from(front)
     blocks = list(_blocks(_parser().parse(body)))
@@ -95,7 +96,10 @@ def hints_from(front: dict[str, Any]) -> Hints:
     tags = front.get("tags", front.get("categories"))
     if isinstance(tags, str):
         tags = [tags]
-    declared = {key: front[key] for key in ("doc_id", "doc_type", "parties") if front.get(key)}
+    declared = {key: front[key] for key in ("doc_id", "parties") if front.get(key)}
+    doc_type = str(front.get("doc_type") or "").strip().lower().replace(" ", "_").replace("-", "_")
+    if doc_type in DOC_TYPES:  # other sites' "doc_type" may mean something else; a sidecar's is checked
+        declared["doc_type"] = doc_type
     if title:
         declared["title"] = " ".join(str(title).translate(_SPACES).split())
     if isinstance(tags, list):
@@ -206,7 +210,7 @@ def _continued_lists(tokens: list[Token]) -> dict[int, int]:
             opened[-1] = (index, level, printed, _inline_text(token) or " ")
         elif token.type == "ordered_list_close" and opened:
             index, level, printed, first_text = opened.pop()
-            lone = printed == [1] and not _heading_like(first_text.strip())
+            lone = printed == [1] and not heading_like(first_text.strip())
             last = printed[0] + len(printed) - 1 if printed else 0
             previous[level] = (last + continued.get(index, 0), lone)
         elif token.type not in {"html_block", "bullet_list_open", "bullet_list_close"}:
@@ -227,7 +231,7 @@ def _paragraph(inline: Token, marker: str | None, depth: int | None, in_list: bo
     for n, piece in enumerate(pieces):
         first = n == 0
         text = f"{marker} {piece}" if first and marker else piece
-        if first and emphasised and not marker and len(pieces) == 1 and _heading_like(piece):
+        if first and emphasised and not marker and len(pieces) == 1 and heading_like(piece):
             yield Block(text.rstrip(": "), emphasised=True)
         elif first and depth is not None:
             yield Block(text, list_item=True, list_depth=depth)
@@ -263,16 +267,7 @@ def _split_at_breaks(inline: Token) -> list[str]:
             lines.append([])
         else:
             lines[-1].append(_child_text(child))
-    pieces: list[str] = []
-    for words in ("".join(line) for line in lines):
-        piece = _tidy(words)
-        if not piece:
-            continue
-        if pieces and not _SENTENCE_END.search(pieces[-1]) and piece[:1].islower():
-            pieces[-1] = f"{pieces[-1]} {piece}"
-        else:
-            pieces.append(piece)
-    return pieces
+    return join_broken_lines(_tidy("".join(line)) for line in lines)
 
 
 def _child_text(child: Token) -> str:
@@ -305,5 +300,3 @@ def _wholly_emphasised(inline: Token) -> bool:
     return opens or inline.content.lstrip().startswith(("**", "__"))
 
 
-def _heading_like(text: str) -> bool:
-    return len(text.split()) <= 16 and not _SENTENCE_END.search(text.rstrip(":")) and text[:1].isupper()
