@@ -63,12 +63,18 @@ def heading_like(text: str) -> bool:
 def join_broken_lines(lines: Iterable[str]) -> list[str]:
     """Lines a page broke on purpose (pandoc's and pasted pages' line breaks between items), each its
     own piece, except that a line opening in lower case finishes the sentence of the line before."""
-    pieces: list[str] = []
-    for line in (" ".join(raw.split()) for raw in lines):
+    texts = [" ".join(raw.split()) for raw in lines]
+    return [" ".join(texts[i] for i in group) for group in broken_line_groups(texts)]
+
+
+def broken_line_groups(texts: list[str]) -> list[list[int]]:
+    """The indices of the lines that join_broken_lines puts together, one list per piece; empty lines drop."""
+    groups: list[list[int]] = []
+    for i, line in enumerate(texts):
         if not line:
             continue
-        if pieces and not _UNFINISHED.search(pieces[-1]) and line[:1].islower():
-            pieces[-1] = f"{pieces[-1]} {line}"
+        if groups and not _UNFINISHED.search(texts[groups[-1][-1]]) and line[:1].islower():
+            groups[-1].append(i)
         else:
-            pieces.append(line)
-    return pieces
+            groups.append([i])
+    return groups

@@ -16,23 +16,27 @@ _SIDECAR_FIELDS = {"doc_id", "title", "date", "published", "parties", "doc_type"
 _DOC_TYPE_CUES: list[tuple[str, str]] = [
     (r"\bfact ?sheets?\b", "fact_sheet"),
     (r"\b(press|media|news) releases?\b|\bfor immediate release\b", "press_release"),
-    (r"\bexecutive orders?\b|\bit is hereby ordered\b", "executive_order"),
-    (r"\bjoint statements?\b|\b(?:joint )?declarations?\b|\bleaders'? statements?\b|\bjoint communiqu"
+    (r"\bexecutive orders?\b|\bproclamations?\b|\bit is hereby ordered\b", "executive_order"),
+    (r"\bjoint statements?\b|\b(?:joint )?declarations?\b|\bleaders['’]? statements?\b|\bjoint communiqu"
      r"|\bstatements? of intent\b", "joint_statement"),
     (r"\baction plans?\b", "action_plan"),
     (r"\bmemorandum of understanding\b|\bmemorandum\b|\bMOU\b", "memorandum"),
-    (r"\bframeworks?\b|\bcompacts?\b", "framework"),
+    (r"\bframeworks?\b|\bcompacts?\b|\bgeneral terms\b|\bterms of reference\b|\broad ?maps?\b", "framework"),
     (r"\bagreements?\b|\btreaty\b|\bconvention\b|\baccords?\b", "agreement"),
     (r"\bcommentary\b|\banalysis\b|\bexplainer\b|\bwhat .{3,40} means\b|\bbrief(?:ing)? note\b", "commentary"),
 ]
 # How a head of state's order or proclamation opens: "By the authority vested in me as President by the
 # Constitution and the laws of X, ... it is hereby ordered" / "I hereby determine and order" / "do hereby proclaim".
-ENACTING = re.compile(r"\bby the authority vested in me\b|\bit is hereby ordered\b|\bI hereby (?:determine and )?order\b"
+ENACTING = re.compile(r"\bauthority vested in me\b|\bit is hereby ordered\b|\bI hereby (?:determine and )?order\b"
                       r"|\bdo hereby proclaim\b", re.IGNORECASE)
 # A title that names an instrument after one of these words is about it, not it: "Implementation of
 # the Agreement ...", "Remarks on the Framework ...". The form of such a document lies elsewhere.
-_ABOUT = re.compile(r"\b(?:of|on|for|to|toward|towards|regarding|under|implementing|concerning)\s+(?:the\s+|a\s+|an\s+)?$",
+_ABOUT = re.compile(r"\b(?:of|on|for|to|toward|towards|regarding|under|concerning|implement(?:ing)?|amend(?:ing)?|"
+                    r"modify(?:ing)?|extend(?:ing)?|terminat(?:e|ing))\s+(?:the\s+|a\s+|an\s+)?"
+                    r"(?-i:[A-Z][\w.'’–-]*\s+){0,5}$",
                     re.IGNORECASE)
+# "This document does not constitute a legally binding agreement": no treaty, whatever it mentions.
+NOT_BINDING = re.compile(r"\b(?:not|non)[\s-]+(?:\w+\s+){0,3}?(?:legally[\s-]+)?binding\b", re.IGNORECASE)
 # Heads of state or government speaking together: a leaders' statement, whatever instrument it cites.
 _LEADERS = re.compile(r"\b(?:the (?:two|three|four|[A-Z]\w+) leaders|leaders of)\b", re.IGNORECASE)
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
@@ -143,8 +147,8 @@ def guess_doc_type(title: str, text: str, title_block: str = "", tags: list[str]
             if doc_type in _STRONG and _names(pattern, source):
                 return doc_type
     head = text[:1500]
-    if ENACTING.search(head):
-        return "executive_order"  # the enacting formula of an order or proclamation
+    if ENACTING.search(text):
+        return "executive_order"  # the enacting formula of an order or proclamation, wherever its recitals end
     # A page that reports on an agreement ("... today announced the signing of a framework")
     # is a press release, not the agreement: instruments do not speak of themselves in news words.
     recitals = re.search(r"^\s*(whereas|recogni[sz]ing)", text, re.I | re.M)
@@ -155,6 +159,8 @@ def guess_doc_type(title: str, text: str, title_block: str = "", tags: list[str]
             return doc_type
     if _LEADERS.search(head):
         return "joint_statement"
+    if NOT_BINDING.search(text):
+        return "framework"  # terms its sides intend to follow, unsigned by any form's name
     # Otherwise the form named earliest in the opening text.
     hits = [(m.start(), doc_type) for pattern, doc_type in _DOC_TYPE_CUES
             if (m := re.search(pattern, head, re.IGNORECASE))]

@@ -23,6 +23,7 @@ ALIASES = {
     "eu": "European Union", "people's republic of china": "China", "prc": "China", "turkey": "Türkiye",
     "ivory coast": "Côte d'Ivoire", "viet nam": "Vietnam", "vietnam": "Vietnam",
     "kosovo": "Kosovo", "republic of kosovo": "Kosovo",  # a party to many instruments; no ISO 3166 entry
+    "united kingdom of great britain and northern ireland": "United Kingdom", "northern ireland": "United Kingdom",
 }
 # Parties that are not states but sign as one.
 ORGANISATIONS = frozenset({"European Union"})
@@ -49,6 +50,13 @@ _WE = re.compile(
     r"\bWe,\s+(?P<who>[^.;]{5,600}?)(?:,\s*(?:as\s+witnessed|witnessed|having|in\s+the\s+presence|on\s+the\s+occasion|"
     r"meeting|gathered)|,?\s+(?:hereby\s+)?(?:declare|affirm|reaffirm|state|share|agree|commit|intend|decide|express|"
     r"welcome|recogni[sz]e|note)\b)")
+# Fact sheets and press releases announce a deal; their parties are the deal's, not everyone they mention.
+ANNOUNCEMENTS = frozenset({"fact_sheet", "press_release"})
+# "President of the Republic of Türkiye", "Emir of the State of Qatar": a signatory's office, alone on a line.
+_OFFICE_OF = re.compile(r"^(?:the\s+)?(?:president|vice president|prime minister|emir|king|queen|sultan|chancellor|"
+                        r"premier|crown prince|head of government|minister\b[^,]{0,60}?|secretary\b[^,]{0,60}?)"
+                        r"\s+of\s+(?P<state>.{3,80}?)[.,:]?$", re.IGNORECASE)
+_WITNESSES = re.compile(r"^(?:in the presence of|witness(?:ed)?(?:\s+by)?)\b", re.IGNORECASE)
 # "By the authority vested in me as President by the Constitution and the laws of X": the state that orders.
 _ENACTED_BY = re.compile(r"\bauthority vested in me\b[^.]{0,80}?\blaws of (?:the )?"
                          r"(?P<state>[A-Z][\w.]*(?:\s+(?:of\s+)?[A-Z][\w.]*){0,4})")
@@ -88,9 +96,11 @@ def resolve_country(name: str) -> str | None:
 def find_parties(title: str, clauses: list[Clause], doc_type: str = "") -> list[str]:
     found: list[str] = []
     if doc_type == "executive_order":
-        opening = " ".join(c.text for c in clauses if c.kind != "title")[:2000]
-        if (enacted := _ENACTED_BY.search(opening)) and (state := _longest(enacted.group("state").split(), False)):
+        body = " ".join(c.text for c in clauses if c.kind != "title")
+        if (enacted := _ENACTED_BY.search(body)) and (state := _longest(enacted.group("state").split(), False)):
             return [state]  # an order binds the state whose head issues it, whatever countries it names
+    if doc_type in ANNOUNCEMENTS and (named := announced_parties(title, clauses)):
+        return named
 
     def add(names: list[str]) -> None:
         for name in names:
@@ -99,6 +109,7 @@ def find_parties(title: str, clauses: list[Clause], doc_type: str = "") -> list[
 
     signature = [c.text for c in clauses if c.kind == "signature"]
     add([n for line in signature if (m := _FOR_PARTY.match(line)) and (n := resolve_country(m.group(1)))])
+    add(signatories(clauses))
     body = [c.text for c in clauses if c.kind != "title"][:6]
     for text in body:
         add(defined_parties(text))
@@ -126,6 +137,39 @@ def find_parties(title: str, clauses: list[Clause], doc_type: str = "") -> list[
     first = next((c.text for c in clauses if c.kind in {"preamble", "narrative", "provision"}), "")
     add(countries_in(f"{title} {first}"))
     return found
+
+
+def signatories(clauses: list[Clause]) -> list[str]:
+    """States whose office-holders sign at the end: "President of the Arab Republic of Egypt" on its own
+    line under a name. Lines that only name an office, in the last clauses of the text."""
+    found: list[str] = []
+    for clause in clauses[-16:]:
+        if _WITNESSES.match(clause.text.strip()):
+            break  # who signs below "Witnessed by:" only watched
+        match = _OFFICE_OF.match(clause.text.strip())
+        if match and (name := _longest(match.group("state").split(), from_end=False)) and name not in found:
+            found.append(name)
+    return found if len(found) >= 2 else []  # one office line is a closing name, not a block of signatories
+
+
+def announced_parties(title: str, clauses: list[Clause]) -> list[str]:
+    """For a fact sheet or press release: the governments its title says the deal is with, joined by
+    the one that announces it (the country its text names most), not every country the text mentions."""
+    named = countries_in(title)
+    for m in _PAIR.finditer(title):
+        named += [n for n in (_longest(m.group(1).split(), True), _longest(m.group(2).split(), False))
+                  if n and n not in named]
+    if not named:
+        return []
+    if len(named) == 1:
+        counts: dict[str, int] = {}
+        for clause in clauses:
+            for name in countries_in(clause.text):
+                counts[name] = counts.get(name, 0) + 1
+        others = sorted(((n, c) for n, c in counts.items() if n not in named), key=lambda nc: -nc[1])
+        if others and others[0][1] >= 2 and (len(others) == 1 or others[0][1] > others[1][1]):
+            named.append(others[0][0])
+    return named
 
 
 def defined_parties(text: str) -> list[str]:
@@ -179,15 +223,21 @@ def _trim(name: str) -> str:
 def countries_in(text: str) -> list[str]:
     """Country names spelled out in the text, in order of first mention."""
     lowered = text.lower()
-    hits: list[tuple[int, str]] = []
+    hits: list[tuple[int, int, str]] = []
     for alias, name in ALIASES.items():
         if len(alias) <= 3:
             continue  # "us" is a pronoun far more often than a country
-        hits += [(m.start(), name) for m in re.finditer(rf"(?<![\w.]){re.escape(alias)}(?!\w)", lowered)]
+        hits += [(m.start(), len(alias), name) for m in re.finditer(rf"(?<![\w.]){re.escape(alias)}(?!\w)", lowered)]
     for name, pattern in _country_patterns():
-        hits += [(m.start(), name) for m in pattern.finditer(text)]
+        hits += [(m.start(), m.end() - m.start(), name) for m in pattern.finditer(text)]
+    # A name inside a longer one is part of it: "Ireland" in "... and Northern Ireland".
+    hits.sort(key=lambda h: (h[0], -h[1]))
     out: list[str] = []
-    for _, name in sorted(hits):
+    reach = -1
+    for start, length, name in hits:
+        if start + length <= reach:
+            continue
+        reach = max(reach, start + length)
         if name not in out:
             out.append(name)
     return out

@@ -34,6 +34,8 @@ from ingest.structure_rules import (
 
 PARAGRAPH_BREAK = "\n\n"
 # Capitalised lines that open a part even right under the title ("SUMMARY", "BACKGROUND").
+# A line that ends on one of these words goes on in the next: "Modifications to" / "the Schedule".
+_CONTINUES = re.compile(r"\b(?:to|of|and|for|the|on|in|with|between|concerning|regarding)$", re.IGNORECASE)
 _SECTION_NAMES = re.compile(r"^(summary|executive summary|abstract|introduction|background|overview|key points|"
                             r"preamble|definitions|conclusions?)$", re.IGNORECASE)
 
@@ -184,8 +186,9 @@ class _Builder:
         elif not self.reader_headings and self.phase not in {"title", "signature"} and title_case_heading(text):
             level = 2 if self.word_rank else 1
         elif block.emphasised and self.phase != "signature":
-            # A bold line standing alone heads what follows, below any numbered or marked-up heading.
-            level = 1 + max([0, *self.word_rank.values(), *self.level_rank.values()])
+            # A bold line standing alone heads what follows: below the numbered section it sits in, if any.
+            numbered = next((node for node in reversed(self.stack) if node.number), None)
+            level = 1 + (numbered.level if numbered else max([0, *self.word_rank.values(), *self.level_rank.values()]))
         else:
             return False
         parent = self._parent_for(level)
@@ -210,6 +213,13 @@ class _Builder:
         if not set_apart:
             return found
         self.absorbed.add(self.index + 1)
+        # A heading set over two lines ("TECHNICAL MODIFICATIONS TO" / "THE TARIFF SCHEDULE") is one.
+        after = self.index + 2
+        while (_CONTINUES.search(line) and after < len(self.blocks) and self.blocks[after].emphasised
+               and not numbered_heading(self.blocks[after].text)):
+            line = f"{line} {self.blocks[after].text.strip()}"
+            self.absorbed.add(after)
+            after += 1
         return replace(found, title=human_label(line))
 
     def _open_numbered(self, found: Heading, block: Block, start: int) -> None:
@@ -309,7 +319,7 @@ class _Builder:
         path = self._unique(path)
         node = self.stack[-1] if self.stack else None
         section = node.label if node and kind not in {"title", "signature"} else ""
-        parts = [_cited_section(node) if section and node else "", where]
+        parts = [self._cited_path(node) if section and node else "", where]
         if kind in {"preamble", "recital"}:
             section, parts = "Preamble", ["Preamble", where]
         elif kind in {"title", "signature"}:
@@ -322,6 +332,14 @@ class _Builder:
             citation=", ".join(p for p in parts if p), kind=kind, page=block.page, page_end=block.page_end,
             start=start + body, end=start + len(raw.rstrip()), text=raw[body:].rstrip(),
         ))
+
+    def _cited_path(self, node: _Node) -> str:
+        """How the clause's section is cited; a heading with no number of its own is cited under the
+        numbered section it sits in: "Section II (Areas of Cooperation), Civil Nuclear Energy"."""
+        if node.number:
+            return _cited_section(node)
+        numbered = next((n for n in reversed(self.stack) if n.number and n is not node), None)
+        return f"{_cited_section(numbered)}, {node.label}" if numbered else _cited_section(node)
 
     # -- helpers --------------------------------------------------------------------------
     def _is_item(self, block: Block) -> bool:

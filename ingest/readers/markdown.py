@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ingest.blocks import Block, Blocks, Hints, heading_like, join_broken_lines
+from ingest.blocks import Block, Blocks, Hints, broken_line_groups, heading_like
 from ingest.errors import IngestError
 from ingest.models import DOC_TYPES
 from ingest.readers.text import decode
@@ -226,12 +226,11 @@ def _paragraph(inline: Token, marker: str | None, depth: int | None, in_list: bo
     if not in_list and (lead := _bold_lead(inline)) is not None:
         # "**RESTORING SUPPLY:** The two sides ...": fact sheets head each part with a bold run-in lead.
         yield Block(lead, emphasised=True)
-    pieces = [p for p in _split_at_breaks(inline) if not _WORDLESS.match(p)]
-    emphasised = _wholly_emphasised(inline)
-    for n, piece in enumerate(pieces):
+    pieces = [(text, bold) for text, bold in _split_at_breaks(inline) if not _WORDLESS.match(text)]
+    for n, (piece, bold) in enumerate(pieces):
         first = n == 0
         text = f"{marker} {piece}" if first and marker else piece
-        if first and emphasised and not marker and len(pieces) == 1 and heading_like(piece):
+        if bold and not (first and marker) and heading_like(piece):
             yield Block(text.rstrip(": "), emphasised=True)
         elif first and depth is not None:
             yield Block(text, list_item=True, list_depth=depth)
@@ -260,14 +259,31 @@ def _bold_lead(inline: Token) -> str | None:
     return lead.rstrip(":").strip()
 
 
-def _split_at_breaks(inline: Token) -> list[str]:
+def _split_at_breaks(inline: Token) -> list[tuple[str, bool]]:
+    """The paragraph's lines (a hard break ends one, see join_broken_lines), each with whether all
+    of its words are bold or italic, or it opens with emphasis that never closed."""
     lines: list[list[str]] = [[]]
+    marked: list[list[bool]] = [[False, False]]  # per line: words outside emphasis, words inside it
+    depth = 0
     for child in inline.children or []:
         if child.type == "hardbreak":
             lines.append([])
+            marked.append([False, False])
+        elif child.type in {"strong_open", "em_open"}:
+            depth += 1
+        elif child.type in {"strong_close", "em_close"}:
+            depth -= 1
         else:
-            lines[-1].append(_child_text(child))
-    return join_broken_lines(_tidy("".join(line)) for line in lines)
+            text = _child_text(child)
+            lines[-1].append(text)
+            if text.strip(" *_"):
+                marked[-1][depth > 0] = True
+    raw = ["".join(parts) for parts in lines]
+    texts = [_tidy(line) for line in raw]
+    emphasised = [(inside and not outside) or line.lstrip().startswith(("**", "__"))
+                  for line, (outside, inside) in zip(raw, marked, strict=True)]
+    return [(" ".join(texts[i] for i in group), all(emphasised[i] for i in group))
+            for group in broken_line_groups(texts)]
 
 
 def _child_text(child: Token) -> str:
@@ -283,20 +299,8 @@ def _child_text(child: Token) -> str:
 
 
 def _inline_text(inline: Token) -> str:
-    return " ".join(_split_at_breaks(inline))
+    return " ".join(text for text, _ in _split_at_breaks(inline))
 
 
 def _tidy(text: str) -> str:
     return " ".join(_STRAY_EMPHASIS.sub(" ", text).split()).translate(_RESTORE)
-
-
-def _wholly_emphasised(inline: Token) -> bool:
-    """Bold or italic from the first word to the last: how pasted pages set a heading. An emphasis
-    that never closed ("**Reinforcing ...", the closing marks left on the next paragraph) counts too."""
-    children = [c for c in inline.children or [] if not (c.type == "text" and not c.content.strip())]
-    if not children:
-        return False
-    opens = children[0].type in {"strong_open", "em_open"} and children[-1].type in {"strong_close", "em_close"}
-    return opens or inline.content.lstrip().startswith(("**", "__"))
-
-
