@@ -252,3 +252,56 @@ def test_windows_line_endings_and_a_foreign_doc_type_in_front_matter(tmp_path: P
     assert doc.title == "Cobalt Memorandum"
     assert doc.doc_type == "memorandum"  # an unknown declared type is ignored, the title decides
     assert citation_of(doc, "trade cobalt") == "para 1"
+
+
+def test_signatories_office_lines_make_the_parties_but_witnesses_do_not(tmp_path: Path) -> None:
+    doc = ingest.load(write(tmp_path, "signed-by.md", (
+        "---\ntitle: Declaration for Calm Seas\n---\n\nWe, the undersigned, welcome the end of the dispute.\n\n"
+        "**Ana Lima**\n\nPresident of the Federative Republic of Brazil\n\n"
+        "**Kenji Sato**\n\nPrime Minister of Japan\n\n"
+        "Witnessed by:\n\n**Li Wei**\n\nPresident of the Republic of Singapore\n"
+    )))
+    assert sorted(doc.parties) == ["Brazil", "Japan"]
+
+
+def test_a_country_named_inside_a_longer_name_is_not_another_party(tmp_path: Path) -> None:
+    doc = ingest.load(write(tmp_path, "uk.md", (
+        "---\ntitle: Terms on Steel\n---\n\nThe Government of Canada and the Government of the United Kingdom "
+        "of Great Britain and Northern Ireland (hereinafter the \u201cParticipants\u201d) set out terms.\n\n"
+        "This document does not constitute a legally binding agreement.\n"
+    )))
+    assert sorted(doc.parties) == ["Canada", "United Kingdom"]
+    assert doc.doc_type == "framework"  # non-binding terms with no form named in the title
+
+
+def test_a_fact_sheet_names_the_deal_s_governments_not_every_country_it_mentions(tmp_path: Path) -> None:
+    doc = ingest.load(write(tmp_path, "fact.md", (
+        "---\ntitle: 'Fact Sheet: The President Closes Deals with Chile'\n---\n\n"
+        "**NEW DEALS:** The United States and Chile met in Lima, Peru.\n\n"
+        "-   Chile will sell lithium to the United States.\n-   The United States will invest in Chile.\n"
+    )))
+    assert sorted(doc.parties) == ["Chile", "United States"]
+
+
+def test_a_proclamation_is_an_order_of_the_state_that_proclaims_it(tmp_path: Path) -> None:
+    recitals = "".join(f"{n}. Imports of zinc from Peru rose in year {n}.\n\n" for n in range(1, 30))
+    doc = ingest.load(write(tmp_path, "proclamation.md", (
+        "---\ntitle: To Implement the Canada\u2013Peru Agreement on Zinc\n---\n\n" + recitals +
+        "NOW, THEREFORE, I, the President of the United States of America, by virtue of the authority vested "
+        "in me by the Constitution and the laws of the United States of America, do hereby proclaim:\n\n"
+        "(1) Duties on zinc are set out in the Annex.\n"
+    )))
+    assert (doc.doc_type, doc.parties) == ("executive_order", ["United States"])
+
+
+def test_bold_parts_of_a_numbered_section_are_cited_under_it_and_a_two_line_heading_is_one(tmp_path: Path) -> None:
+    doc = ingest.load(write(tmp_path, "parts.md", (
+        "---\ntitle: Memorandum of Understanding on Science\n---\n\n"
+        "**II. Areas of Cooperation**\n\nThe Participants intend to work on the following:\n\n"
+        "**Clean Metals**  \n*The Participants intend to refine metals together.*\n\n"
+        "-   sharing data on smelters;\n\n"
+        "**ANNEX I**  \n**TECHNICAL CHANGES TO**  \n**THE TARIFF LIST**\n\n"
+        "A.  Heading 12 is deleted.\n"
+    )))
+    assert citation_of(doc, "data on smelters") == "Section II (Areas of Cooperation), Clean Metals, bullet 1"
+    assert citation_of(doc, "Heading 12 is deleted") == "Annex I (Technical Changes to the Tariff List), para (a)"
