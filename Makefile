@@ -7,7 +7,7 @@ DEMO_HOME ?= $(or $(ACCORDS_HOME),$(CURDIR)/.accords-demo)
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install demo test bench lint clean corpus
+.PHONY: install demo test test-fast bench lint clean corpus
 
 install: $(STAMP)
 
@@ -33,13 +33,19 @@ demo: install
 
 test: install
 	$(BIN)/ruff check ingest extract kb tests bench corpus
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
+
+# The unit tier while you work: everything but process, server and fuzz tests and corpus-wide measurements.
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not slow and not quality"
 
 bench: install
 	$(BIN)/python bench/bench_extract.py
 
 lint: install
 	$(BIN)/ruff check ingest extract kb tests bench corpus
+	$(BIN)/mypy
 
 corpus: install
 	$(BIN)/python corpus/build.py

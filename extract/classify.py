@@ -202,7 +202,8 @@ class TypeModel:
                          strict=True))
         if not texts:
             return np.zeros((0, self.encoder.dim), dtype=np.float32)
-        return np.stack([self._stored.get(k, fresh.get(k)) for k in keys]).astype(np.float32)
+        # every key is stored or was just embedded: `missing` is the texts whose key is not stored
+        return np.stack([self._stored[k] if k in self._stored else fresh[k] for k in keys]).astype(np.float32)
 
     def _learn(self, memory: Memory) -> None:
         import numpy as np

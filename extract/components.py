@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, cast
 
 from spacy.language import Language
 from spacy.pipeline import Pipe
@@ -70,7 +70,7 @@ class SpanFinder(_Component):
         self.key = attrs.SPAN_KEYS[what]
 
     def predict(self, docs: list[Doc]) -> list[list[tuple[int, int, str, dict[str, Any] | None]]]:
-        out = []
+        out: list[list[tuple[int, int, str, dict[str, Any] | None]]] = []
         for doc in docs:
             if self.what == "minerals":
                 out.append([(h.start, h.end, h.name, None) for h in find_minerals(attrs.text(doc))])
@@ -129,8 +129,8 @@ class ModalityTagger(_Component):
         out: list[tuple[str | None, list[list[Any]]]] = []
         for doc in docs:
             ctx = attrs.context(doc)
-            forces = [[f.start, f.end, f.force, f.subject, list(f.cue) if f.cue else None]
-                      for f in sentence_forces(doc)]
+            forces: list[list[Any]] = [[f.start, f.end, f.force, f.subject, list(f.cue) if f.cue else None]
+                                       for f in sentence_forces(doc)]
             if ctx.get("kind") in lex["recital_kinds"] or is_recital_text(attrs.text(doc)):
                 clause: str | None = "recital"
             elif ctx.get("doc_type") in {"press_release", "commentary"}:
@@ -165,7 +165,8 @@ class ActorResolver(_Component):
     def predict(self, docs: list[Doc]) -> list[list[str]]:
         out = []
         for doc in docs:
-            parties = [str(p) for p in attrs.context(doc).get("parties") or []]  # type: ignore[union-attr]
+            # the extractor sets context["parties"] to list(doc.parties)
+            parties = [str(p) for p in cast("list[str]", attrs.context(doc).get("parties") or [])]
             forces = doc._.accords_forces or [[f.start, f.end, f.force, f.subject, None] for f in sentence_forces(doc)]
             best = strongest([f[2] for f in forces])
             subject = next((f[3] for f in forces if f[2] == best and f[2]), "")

@@ -112,8 +112,8 @@ def find_deadlines(text: str, doc_date: dt.date | None = None) -> list[DeadlineH
         date = _resolve_date(match)
         if date is None:
             continue
-        days = (date - doc_date).days if doc_date else None
-        hits.append(DeadlineHit(match.start(), match.end(), match.group(0), days, date))
+        days_after_doc = (date - doc_date).days if doc_date else None
+        hits.append(DeadlineHit(match.start(), match.end(), match.group(0), days_after_doc, date))
     return sorted(hits, key=lambda h: h.start)
 
 

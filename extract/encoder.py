@@ -91,7 +91,7 @@ class Encoder:
             return np.asarray(self._model.encode(list(texts), normalize_embeddings=True), dtype=np.float32)
         if not rows:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return np.stack(rows)  # type: ignore[arg-type]
+        return np.stack(rows)  # type: ignore[arg-type]  # no row is None: that case returned above
 
     def encode_saved(self, texts: Sequence[str], folder: Path | None) -> np.ndarray:
         """encode(), kept in folder across processes: for fixed lists (taxonomy examples) that every
@@ -126,7 +126,7 @@ def get_encoder(model: str = DEFAULT_EMBED_MODEL, backend: str = "fp32") -> Enco
     return Encoder(model, backend)
 
 
-def _load_sentence_transformer(model: str, backend: str):  # type: ignore[no-untyped-def]
+def _load_sentence_transformer(model: str, backend: str):
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

@@ -13,11 +13,11 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import BaseModel, Field
 
-from extract.models import Amount, Commitment, Deadline
+from extract.models import Amount, Commitment, Deadline, Modality
 from extract.nlp import DEFAULT_SPACY_MODEL, load_nlp
 from extract.taxonomy import Taxonomy, load_taxonomy
 
@@ -135,7 +135,7 @@ def _add_components(nlp: Language, taxonomy: Taxonomy, semantic: bool, annotated
         if name not in nlp.pipe_names:
             config = {"semantic": semantic, "annotated": annotated} if name == "accords_types" else {}
             nlp.add_pipe(name, config=config)
-    nlp.get_pipe("accords_types").use_taxonomy(taxonomy)  # type: ignore[attr-defined]
+    nlp.get_pipe("accords_types").use_taxonomy(taxonomy)  # type: ignore[attr-defined]  # get_pipe returns a generic pipe; this one is our TypeClassifier
 
 
 def _analyse(document: Document, clause: Clause, sdoc: Doc) -> ClauseAnalysis:
@@ -157,12 +157,14 @@ def _analyse(document: Document, clause: Clause, sdoc: Doc) -> ClauseAnalysis:
         inside = [a for pos, a in amounts if start - clause.start <= pos < end - clause.start]
         near = [d for pos, d in deadlines if start - clause.start <= pos < end - clause.start]
         sentence_force = next((f[2] for f in forces if f[0] <= span.start_char < f[1]), None)
-        modality = clause_force if clause_force == "recital" else (sentence_force or clause_force or "recital")
+        # the modality tagger sets sentence and clause forces to Modality names (grammar's weakest/strongest)
+        modality = cast("Modality", clause_force if clause_force == "recital"
+                        else (sentence_force or clause_force or "recital"))
         commitments.append(Commitment(
             type=span.label_, modality=modality, actors=actors,
             minerals=_unique([s.kb_id_ for s in spans.get(SPAN_KEYS["minerals"], []) if start - clause.start <=
                               s.start_char < end - clause.start]) or minerals,
-            amounts=inside, deadline=(near or [d for _, d in deadlines] or [None])[0], institutions=institutions,
+            amounts=inside, deadline=next(iter(near or [d for _, d in deadlines]), None), institutions=institutions,
             clause_id=clause.clause_id, text=document.text[start:end], start=start, end=end,
             confidence=round(float(sdoc.cats.get(span.label_, 0.0)), 4),
         ))
@@ -172,7 +174,7 @@ def _analyse(document: Document, clause: Clause, sdoc: Doc) -> ClauseAnalysis:
                           scores={k: float(v) for k, v in sdoc.cats.items()}, commitments=commitments)
 
 
-def _evidence_end(sdoc: Doc, span) -> int:  # type: ignore[no-untyped-def]
+def _evidence_end(sdoc: Doc, span) -> int:
     """A lead-in such as "Financing:" says nothing alone: the evidence runs on through the next sentence."""
     if not (span.text.rstrip().endswith(":") or len(span) <= 3):
         return int(span.end_char)
@@ -202,7 +204,7 @@ def _inherit_lead_ins(analyses: list[ClauseAnalysis]) -> None:
         if parent is not None:
             analysis.actors = parent.actors
         for commitment in analysis.commitments:
-            commitment.modality = analysis.modality  # type: ignore[assignment]
+            commitment.modality = analysis.modality  # type: ignore[assignment]  # a parent clause's Modality or "recital"
             commitment.actors = analysis.actors
 
 

@@ -18,6 +18,8 @@ from extract.models import MODALITIES
 from extract.resources import modality_lexicon, recital_opener, verb_forces
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from spacy.tokens import Doc, Span, Token
 
 _RANK = {m: len(MODALITIES) - i for i, m in enumerate(MODALITIES)}  # binding=5 ... recital=1
@@ -33,12 +35,12 @@ class SentenceForce:
     subject: str  # text of the subject of the governing verb ("" when none)
 
 
-def strongest(forces: list[str | None]) -> str | None:
+def strongest(forces: Iterable[str | None]) -> str | None:
     known = [f for f in forces if f]
     return max(known, key=_RANK.__getitem__) if known else None
 
 
-def weakest(forces: list[str | None]) -> str | None:
+def weakest(forces: Iterable[str | None]) -> str | None:
     known = [f for f in forces if f]
     return min(known, key=_RANK.__getitem__) if known else None
 

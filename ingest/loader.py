@@ -147,7 +147,7 @@ def parse(data: bytes, path: Path, reader: Reader, sidecar: dict[str, object], d
         doc_id=doc_id,
         title=title,
         date=date,  # type: ignore[arg-type]  # checked_fields and read_sidecar made it a date
-        published=published,  # type: ignore[arg-type]
+        published=published,  # type: ignore[arg-type]  # checked_fields and read_sidecar made it a date
         parties=parties,
         doc_type=doc_type,  # type: ignore[arg-type]  # checked against DOC_TYPES
         source=str(path.resolve()),

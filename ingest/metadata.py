@@ -18,6 +18,7 @@ _DOC_TYPE_CUES: list[tuple[str, str]] = [
     (r"\b(press|media|news) releases?\b|\bfor immediate release\b", "press_release"),
     (r"\bexecutive orders?\b|\bproclamations?\b|\bit is hereby ordered\b", "executive_order"),
     (r"\bjoint statements?\b|\b(?:joint )?declarations?\b|\bleaders['’]? statements?\b|\bjoint communiqu"
+     r"|^statements? (?:on|of|regarding|concerning)\b"
      r"|\bstatements? of intent\b", "joint_statement"),
     (r"\baction plans?\b", "action_plan"),
     (r"\bmemorandum of understanding\b|\bmemorandum\b|\bMOU\b", "memorandum"),

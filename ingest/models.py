@@ -19,7 +19,7 @@ DocType = Literal[
     "executive_order",
     "other",
 ]
-DOC_TYPES: tuple[str, ...] = DocType.__args__  # type: ignore[attr-defined]
+DOC_TYPES: tuple[str, ...] = DocType.__args__  # type: ignore[attr-defined]  # a Literal has __args__ at run time; mypy does not model it
 
 # What part of the instrument a clause sits in; extraction reads recitals and narrative differently.
 ClauseKind = Literal["title", "preamble", "recital", "provision", "heading", "signature", "annex", "narrative"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from importlib.resources import files
 
 from ingest.models import Clause
 
@@ -24,6 +25,7 @@ ALIASES = {
     "ivory coast": "Côte d'Ivoire", "viet nam": "Vietnam", "vietnam": "Vietnam",
     "kosovo": "Kosovo", "republic of kosovo": "Kosovo",  # a party to many instruments; no ISO 3166 entry
     "united kingdom of great britain and northern ireland": "United Kingdom", "northern ireland": "United Kingdom",
+    "brunei darussalam": "Brunei", "brunei": "Brunei",
 }
 # Parties that are not states but sign as one.
 ORGANISATIONS = frozenset({"European Union"})
@@ -38,7 +40,8 @@ _FOR_PARTY = re.compile(r"^for\s+(?:the\s+)?(?:government\s+of\s+(?:the\s+)?)?(.
 # "X (the "United States") and Y (together, the "Participants")": the names before it are the parties.
 _COLLECTIVE = re.compile(
     r"\((?:together|collectively|jointly|each|individually|hereinafter)\b[^)]{0,40}?\b(?:participants?|parties|party|"
-    r"sides?|signatories)\b[^)]{0,20}\)|\bhereinafter\b[^.]{0,60}?\b(?:participants|parties|sides)\b", re.IGNORECASE)
+    r"sides?|signatories)\b[^)]{0,20}\)|\bhereinafter\b[^.]{0,60}?\b(?:participants|parties|sides)\b"
+    r"|\((?:the\s+)?[\"“]?(?:participants|parties|sides|signatories)[\"”]?\)", re.IGNORECASE)
 # "We, the Leaders of A, B and C, ...", "Those countries are A, B, ... and Z."
 _ENUMERATION = re.compile(
     r"\bwe,?\s+the\s+(?:governments?|leaders|heads\s+of\s+(?:state|government)|ministers|representatives)\s+of\s+"
@@ -110,8 +113,8 @@ def find_parties(title: str, clauses: list[Clause], doc_type: str = "") -> list[
     signature = [c.text for c in clauses if c.kind == "signature"]
     add([n for line in signature if (m := _FOR_PARTY.match(line)) and (n := resolve_country(m.group(1)))])
     add(signatories(clauses))
-    body = [c.text for c in clauses if c.kind != "title"][:6]
-    for text in body:
+    first_clauses = [c.text for c in clauses if c.kind != "title"][:6]
+    for text in first_clauses:
         add(defined_parties(text))
     opening = [title] + [c.text for c in clauses if c.kind in {"title", "preamble"}][:4]
     for i, text in enumerate(opening):
@@ -123,6 +126,9 @@ def find_parties(title: str, clauses: list[Clause], doc_type: str = "") -> list[
             pair = [_longest(m.group(1).split(), from_end=True), _longest(m.group(2).split(), from_end=False)]
             if pair[0] and pair[1]:
                 add([pair[0], pair[1]])
+    if len(found) < 2:
+        speaking = " ".join([title] + [m.group("who") for text in first_clauses for m in _WE.finditer(text)])
+        add(group_members(speaking))
     if len(found) >= 2:
         return found
     # The opening paragraphs: the loose ones, else the first under a heading (a fact sheet's first part).
@@ -137,6 +143,24 @@ def find_parties(title: str, clauses: list[Clause], doc_type: str = "") -> list[
     first = next((c.text for c in clauses if c.kind in {"preamble", "narrative", "provision"}), "")
     add(countries_in(f"{title} {first}"))
     return found
+
+
+def group_members(text: str) -> list[str]:
+    """The members of each group (ingest/data/groups.yaml) the text names: "We, the leaders of the G7"."""
+    members: list[str] = []
+    for names, group in _groups():
+        if names.search(text):
+            members += [m for m in group if m not in members]
+    return members
+
+
+@lru_cache(maxsize=1)
+def _groups() -> list[tuple[re.Pattern[str], list[str]]]:
+    import yaml
+
+    data = yaml.safe_load(files("ingest").joinpath("data/groups.yaml").read_text(encoding="utf-8")) or {}
+    return [(re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in entry["names"]) + r")(?![\w-])"),
+             [str(m) for m in entry["members"]]) for entry in data.values()]
 
 
 def signatories(clauses: list[Clause]) -> list[str]:
@@ -253,4 +277,7 @@ def _country_patterns() -> list[tuple[str, re.Pattern[str]]]:
         if "," in name or "(" in name or name == "United States":
             continue
         patterns.append((name, re.compile(rf"\b{re.escape(name)}\b")))
+        official = re.sub(r"^the\s+", "", getattr(country, "official_name", "") or "")
+        if official and official != name and name not in official and "," not in official:
+            patterns.append((name, re.compile(rf"\b{re.escape(official)}\b")))  # "the French Republic"
     return patterns

@@ -24,7 +24,7 @@ _NUMBERED_HEADING = re.compile(
     re.IGNORECASE,
 )
 _NUMERIC_HEADING = re.compile(
-    r"^(?P<num>[0-9]{1,2}(?:\.[0-9]{1,2})*|[IVX]{1,5}(?=\.))\.?\s+(?P<title>[A-Z][^.;:]{1,80})$")
+    r"^(?P<num>[0-9]{1,2}(?:\.[0-9]{1,2})*|[IVX]{1,5}(?=\.))\.?\s+(?P<title>[A-Z][^.;:]{1,100})$")
 NUMBER_MARK = re.compile(r"^(?:\((?P<paren>[0-9]{1,3})\)|(?P<num>[0-9]{1,3}(?:\.[0-9]{1,3})*)[.)]"
                          r"|(?P<dotted>[0-9]{1,3}(?:\.[0-9]{1,3})+))\s+")
 _ROMAN_RE = r"(?:x{0,3}(?:ix|iv|v?i{0,3}))"
@@ -84,7 +84,7 @@ def numbered_heading(text: str) -> Heading | None:
             return None
         return Heading(f"{HEADING_WORDS[word]}{key_num}", label, heading_title.strip(" -–—:."), word, num, rest)
     numeric = _NUMERIC_HEADING.match(text)
-    if numeric and len(numeric.group("title").split()) <= 8 and _title_case(numeric.group("title")):
+    if numeric and len(numeric.group("title").split()) <= 12 and _title_case(numeric.group("title")):
         num = numeric.group("num")
         key = str(to_arabic(num)) if num.isalpha() else num  # "II. Objectives" is the second part
         return Heading(f"s{key}", f"Section {num}", numeric.group("title").strip(), "", key)

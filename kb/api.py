@@ -62,8 +62,8 @@ class KnowledgeBase:
         return get_encoder(self.settings.embed_model, self.settings.embed_backend)
 
     @cached_property
-    def extractor(self):  # type: ignore[no-untyped-def]
-        from extract import Extractor  # type: ignore[attr-defined]
+    def extractor(self):
+        from extract import Extractor
 
         return Extractor(spacy_model=self.settings.spacy_model, encoder=self.encoder)
 
@@ -163,7 +163,7 @@ class KnowledgeBase:
             crash_point("after-sqlite")
             self._replace_vectors([d.doc_id for d in docs], ids, vectors, metadatas)
         return [
-            IngestedFile(doc_id=doc.doc_id, path=str(path), title=doc.title, status=status,  # type: ignore[arg-type]
+            IngestedFile(doc_id=doc.doc_id, path=str(path), title=doc.title, status=status,  # type: ignore[arg-type]  # 'added' or 'updated', from _load_if_changed
                          n_clauses=len(doc.clauses), n_commitments=len(commitments))
             for (path, doc, status), commitments in zip(parsed, found, strict=True)
         ]
@@ -271,6 +271,7 @@ class KnowledgeBase:
         with self.writing():
             self.store.set_state([doc_id], "removing")  # a kill from here on is finished by the next run
             self.index.delete_docs([doc_id])
+            crash_point("mid-removal")
             self.store.delete(doc_id)
 
     # -- reading ------------------------------------------------------------------------------
@@ -377,6 +378,6 @@ def names_mineral(minerals: Iterable[str], wanted: str) -> bool:
     return any(pattern.search(m) for m in minerals)
 
 
-def _chunks(items: list, size: int) -> Iterator[list]:  # type: ignore[type-arg]
+def _chunks(items: list, size: int) -> Iterator[list]:
     for i in range(0, len(items), size):
         yield items[i : i + size]

@@ -85,12 +85,12 @@ class ClaimsReport(BaseModel):
     notes: list[str] = Field(default_factory=list)
     text_is: str = UNTRUSTED
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field  # type: ignore[prop-decorator]  # mypy rejects decorators over @property; pydantic documents this ignore
     @property
     def n_in_signed(self) -> int:
         return sum(c.in_signed for c in self.claims)
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field  # type: ignore[prop-decorator]  # mypy rejects decorators over @property; pydantic documents this ignore
     @property
     def n_not_in_signed(self) -> int:
         return sum(not c.in_signed for c in self.claims)

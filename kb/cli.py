@@ -60,7 +60,7 @@ def settings_of(ctx: typer.Context, **overrides: Any) -> Settings:
         fail(f"invalid settings: {exc.errors()[0]['msg']}", code=2)
 
 
-def knowledge_base(ctx: typer.Context, **overrides: Any):  # type: ignore[no-untyped-def]
+def knowledge_base(ctx: typer.Context, **overrides: Any):
     from kb.api import KnowledgeBase
 
     return KnowledgeBase(settings_of(ctx, **overrides))
@@ -163,7 +163,7 @@ def search(
 
     try:
         filters = SearchFilters(doc_ids=doc or [], types=type_ or [], parties=party or [], doc_types=doc_type or [],
-                                date_from=date_from, date_to=date_to)  # type: ignore[arg-type]
+                                date_from=date_from, date_to=date_to)  # type: ignore[arg-type]  # pydantic parses the YYYY-MM-DD strings
     except ValidationError as exc:
         fail(f"bad filter: {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}", code=2)
     results = knowledge_base(ctx).search(query, k=k, filters=filters, mode=mode.value)

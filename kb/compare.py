@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from itertools import combinations
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
-from extract.models import Amount, Commitment
+from extract.models import Amount, Commitment, Deadline
 from ingest.models import Document
 from kb.compare_models import (
     Alignment,
@@ -250,7 +250,16 @@ def compare_type(commitment_type: str, docs: list[Document], found: dict[str, li
                           aligned=aligned, unmatched=unmatched)
 
 
-def clause_details(evidence: Evidence) -> dict[str, object]:
+class ClauseDetails(TypedDict):
+    """What clause_details returns: the fields of a Provision it fills."""
+
+    amounts: list[Amount]
+    deadline: Deadline | None
+    minerals: list[str]
+    institutions: list[str]
+
+
+def clause_details(evidence: Evidence) -> ClauseDetails:
     """Amounts, deadline, minerals and institutions of a clause: the union over its commitments
     (the extractor may attach an amount to one type's record of the clause and not another's)."""
     amounts: dict[tuple[float, str | None, str], Amount] = {}

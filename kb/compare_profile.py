@@ -11,9 +11,9 @@ from ingest.models import Document
 from kb.compare_models import Body, Profile
 
 
-def strongest(modalities: Iterable[str]) -> Modality | None:
+def strongest(modalities: Iterable[Modality]) -> Modality | None:
     ranked = sorted(modalities, key=force_rank, reverse=True)
-    return ranked[0] if ranked else None  # type: ignore[return-value]
+    return ranked[0] if ranked else None
 
 
 _CREATES = re.compile(r"\b(?:establish|creat|set(?:ting)? up|form|convene|launch|constitut)\w*\b", re.IGNORECASE)

@@ -131,7 +131,7 @@ def join_names(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _by_value(row: dict[str, Provision], names: dict[str, str], value) -> str:  # type: ignore[no-untyped-def]
+def _by_value(row: dict[str, Provision], names: dict[str, str], value) -> str:
     """'Australia: X; Japan and Malaysia: Y.' — documents sharing a value are named together."""
     grouped: dict[str, list[str]] = {}
     for doc_id, p in row.items():
@@ -189,7 +189,7 @@ def differences(row: dict[str, Provision], names: dict[str, str]) -> list[Differ
                                 ("institutions", "institutions", "no institution named")):
         sentence = _set_difference(row, names, field, none)
         if sentence:
-            out.append(Difference(aspect=aspect, sentence=sentence))  # type: ignore[arg-type]
+            out.append(Difference(aspect=aspect, sentence=sentence))  # type: ignore[arg-type]  # both are Aspect names
     return out
 
 

@@ -157,7 +157,7 @@ def list_deadlines(kb: KnowledgeBase, before: dt.date | None = None, after: dt.d
     return rows
 
 
-def _row(c: Commitment, summary, clause: dict, as_of: dt.date) -> DeadlineRow:  # type: ignore[no-untyped-def, type-arg]
+def _row(c: Commitment, summary, clause: dict, as_of: dt.date) -> DeadlineRow:
     assert c.deadline is not None
     clause_text = clause.get("text", c.text)
     following = _after(clause_text, c.deadline.text)

@@ -85,7 +85,7 @@ class DiffReport(BaseModel):
     def of(self, status: str) -> list[ClauseChange]:
         return [c for c in self.changes if c.status == status]
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field  # type: ignore[prop-decorator]  # mypy rejects decorators over @property; pydantic documents this ignore
     @property
     def summary(self) -> dict[str, int]:
         return {"added": len(self.of("added")), "removed": len(self.of("removed")),
@@ -187,7 +187,7 @@ def _similarity(a: Clause, b: Clause, vectors: dict[str, object]) -> float | Non
 
     va, vb = vectors.get(a.clause_id), vectors.get(b.clause_id)
     if va is not None and vb is not None:
-        cosine = float(np.dot(va, vb) / ((np.linalg.norm(va) * np.linalg.norm(vb)) or 1.0))  # type: ignore[call-overload]
+        cosine = float(np.dot(va, vb) / ((np.linalg.norm(va) * np.linalg.norm(vb)) or 1.0))  # type: ignore[call-overload]  # vectors hold numpy arrays, typed object
         return cosine if cosine >= MEANING_MIN and word_ratio(a.text, b.text) >= OVERLAP_MIN else None
     ratio = word_ratio(a.text, b.text)
     return ratio if ratio >= TEXT_MIN else None
@@ -210,7 +210,7 @@ def word_ratio(a: str, b: str) -> float:
 def word_diff(old: str, new: str) -> list[WordOp]:
     a, b = _words(old), _words(new)
     ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
-    return [WordOp(op=tag, old=" ".join(a[i1:i2]), new=" ".join(b[j1:j2]))  # type: ignore[arg-type]
+    return [WordOp(op=tag, old=" ".join(a[i1:i2]), new=" ".join(b[j1:j2]))
             for tag, i1, i2, j1, j2 in ops]
 
 

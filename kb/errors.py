@@ -23,4 +23,4 @@ class StaleVectors(AccordsError):
 
 
 class VectorStoreUnavailable(AccordsError):
-    """The Chroma server named by --chroma-url / ACCORDS_CHROMA_URL cannot be reached."""
+    """The Chroma server named by ACCORDS_CHROMA_URL cannot be reached."""

@@ -81,7 +81,7 @@ class FieldScore(BaseModel):
     right: int
     total: int
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field  # type: ignore[prop-decorator]  # mypy rejects decorators over @property; pydantic documents this ignore
     @property
     def accuracy(self) -> float | None:
         return _ratio(self.right, self.total)
@@ -109,7 +109,7 @@ class MarkupReport(BaseModel):
     sections: int = Field(description="Sections whose label or heading holds markup.")
     examples: list[MarkupHit] = Field(default_factory=list)
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field  # type: ignore[prop-decorator]  # mypy rejects decorators over @property; pydantic documents this ignore
     @property
     def total(self) -> int:
         return self.clauses + self.sections
@@ -128,12 +128,12 @@ class IngestEvalReport(BaseModel):
     rows: list[DocumentRow] = Field(description="Documents with a wrong field or a load error.")
     citation_misses: list[CitationMiss]
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field  # type: ignore[prop-decorator]  # mypy rejects decorators over @property; pydantic documents this ignore
     @property
     def metadata_accuracy(self) -> float | None:
         return _ratio(self.metadata_right, self.metadata_total)
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field  # type: ignore[prop-decorator]  # mypy rejects decorators over @property; pydantic documents this ignore
     @property
     def citation_accuracy(self) -> float | None:
         return _ratio(self.citations_right, self.citations_total)

@@ -182,7 +182,8 @@ def evaluate_search(kb: KnowledgeBase, gold_paths: Iterable[str | Path] | str | 
         scores.append(ModeScores(mode=mode, recall={k: round(v / n, 4) for k, v in recall.items()},
                                  mrr=round(mrr / n, 4)))
     for i, (query, relevant) in enumerate(scored):
-        ranks = {m: [ranked[m][i].index(c) + 1 if c in ranked[m][i] else None for c in relevant] for m in modes}
+        ranks: dict[str, list[int | None]] = {
+            m: [ranked[m][i].index(c) + 1 if c in ranked[m][i] else None for c in relevant] for m in modes}
         if any(r is None for m in modes for r in ranks[m]):
             misses.append(QueryOutcome(query=query.query, kind=query.kind, relevant=relevant, ranks=ranks,
                                        top={m: ranked[m][i][:3] for m in modes}))

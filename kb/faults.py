@@ -8,7 +8,8 @@ from __future__ import annotations
 import os
 import signal
 
-POINTS = ("after-sqlite", "after-vector-delete", "mid-vectors", "before-ready")
+INGEST_POINTS = ("after-sqlite", "after-vector-delete", "mid-vectors", "before-ready")
+POINTS = (*INGEST_POINTS, "mid-removal")
 
 
 def crash_point(name: str) -> None:

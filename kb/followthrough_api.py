@@ -77,14 +77,14 @@ def knowledge_base(request: Request) -> KnowledgeBase:
     kb = getattr(request.app.state, "kb", None)
     if kb is None:
         raise HTTPException(500, "the app has no knowledge base (set app.state.kb)")
-    return kb  # type: ignore[no-any-return]
+    return kb
 
 
 async def _run(request: Request, kb: KnowledgeBase, view: Callable[..., T], *args: Any) -> T:
     serial = getattr(request.app.state, "serial", None)
     try:
         if serial is not None:
-            return await serial(view, *args)  # type: ignore[no-any-return]
+            return await serial(view, *args)
         return view(kb, *args)
     except UnknownDocument as exc:
         raise HTTPException(404, f"no document with id {exc.doc_id!r}; GET /documents lists them") from None

@@ -4,7 +4,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-RRF_K = 60
+# The constant in 1 / (k + rank): 20 beat the textbook 60 on the gold queries (MRR +0.02); 5 and 10 did worse.
+RRF_K = 20
 
 
 def reciprocal_rank(rankings: Sequence[Sequence[str]], weights: Sequence[float] | None = None,

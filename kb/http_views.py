@@ -80,7 +80,8 @@ def search(kb: KnowledgeBase, request: SearchRequest) -> SearchOut:
 
 def find_commitments(kb: KnowledgeBase, query: CommitmentQuery) -> CommitmentList:
     found: list[Commitment] = []
-    for doc_id in query.doc or [None]:
+    doc_ids: list[str | None] = [*query.doc] or [None]  # None: every document
+    for doc_id in doc_ids:
         found.extend(kb.commitments(doc_id, query.type, min_force=query.min_force, party=query.party,
                                     mineral=query.mineral))
     page = found[query.offset : query.offset + query.limit]
@@ -115,14 +116,14 @@ def build_context(kb: KnowledgeBase, request: ContextRequest) -> ContextPack:
         source_cost = 0 if hit.doc_id in sources else _source_tokens(source)
         passage = _passage(len(passages) + 1, hit, by_clause.get(hit.clause_id, []))
         room = request.max_tokens - used - source_cost
-        if passage.tokens > room and not passages:  # the best clause alone is too long: cut it to fit
-            passage = _truncate(passage, room)
-        if passage is None or passage.tokens > room:
+        # the best clause alone is too long: cut it to fit
+        fitted = _truncate(passage, room) if passage.tokens > room and not passages else passage
+        if fitted is None or fitted.tokens > room:
             omitted += 1
             continue
-        passages.append(passage)
+        passages.append(fitted)
         sources[hit.doc_id] = source
-        used += passage.tokens + source_cost
+        used += fitted.tokens + source_cost
     return ContextPack(question=request.question, passages=passages, documents=list(sources.values()),
                        omitted=omitted, tokens=TokenCount(budget=request.max_tokens, used=used))
 

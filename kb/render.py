@@ -20,7 +20,7 @@ def console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
-def highlight_terms(text: str, terms: list[str]):  # type: ignore[no-untyped-def]
+def highlight_terms(text: str, terms: list[str]):
     from rich.text import Text
 
     rich_text = Text(text)
@@ -43,8 +43,8 @@ def print_ingest(report: IngestReport, out: Console) -> None:
                   f"[dim]{literal(_short(item.title, 50))}[/]",
                   overflow="ellipsis", no_wrap=True)
     statuses = ("added", "updated", "unchanged", "duplicate")
-    counts = {s: sum(1 for i in report.ingested if i.status == s) for s in statuses}
-    parts = [f"{n} {s}" if s != "duplicate" or n == 1 else f"{n} duplicates" for s, n in counts.items() if n]
+    by_status = {s: sum(1 for i in report.ingested if i.status == s) for s in statuses}
+    parts = [f"{n} {s}" if s != "duplicate" or n == 1 else f"{n} duplicates" for s, n in by_status.items() if n]
     summary = ", ".join(parts) or "nothing ingested"
     if report.failed:
         summary += f", {len(report.failed)} failed"
@@ -131,7 +131,7 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def print_commitments(found, out: Console) -> None:  # type: ignore[no-untyped-def]
+def print_commitments(found, out: Console) -> None:
     from rich.table import Table
 
     if not found:

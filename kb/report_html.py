@@ -223,8 +223,8 @@ def _evidence_item(ev: Evidence) -> str:
     kinds = " ".join(f'<span class="badge {_force_class(m)}">{m}</span> {escape(", ".join(ts))}'
                      for m, ts in by_force.items())
     d = clause_details(ev)
-    extra = [", ".join(money(a) for a in d["amounts"]), d["deadline"].text if d["deadline"] else "",  # type: ignore
-             ", ".join(d["minerals"]), ", ".join(d["institutions"])]  # type: ignore[arg-type]
+    extra = [", ".join(money(a) for a in d["amounts"]), d["deadline"].text if d["deadline"] else "",
+             ", ".join(d["minerals"]), ", ".join(d["institutions"])]
     details = "; ".join(x for x in extra if x)
     return (f'<article class="evidence" id="{anchor(ev.clause_id)}"><div><span class="cite">'
             f"{escape(ev.citation or ev.clause_id)}</span> <code>{escape(ev.clause_id)}</code></div>"

@@ -55,8 +55,8 @@ def to_markdown(report: ComparisonReport) -> str:
             out += [f"- {md(x.sentence)}" for x in a.differences] or ["- No difference in force, amounts, deadlines, "
                                                                         "minerals or institutions."]
             out.append("")
-        for p in tc.unmatched:
-            out += [f"**Only {md(report.doc(p.doc_id).label)}**: {_cell(p)}", ""]
+        for unmatched in tc.unmatched:
+            out += [f"**Only {md(report.doc(unmatched.doc_id).label)}**: {_cell(unmatched)}", ""]
     out += ["## Evidence", ""]
     for d in docs:
         out += [f"### {md(d.label)} — {md(d.title)}", ""]

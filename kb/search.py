@@ -40,7 +40,6 @@ SPLIT_ROWS, COMMON_SHARE = 20_000, 0.05
 # took 34 ms to score one entry found in 14k of 100k clauses, about 10 ms at 5k.
 ENTRY_ROWS = 5_000
 MATCH_COLUMNS = "{text heading}"
-FUSION_K = 20  # RRF constant: 20 beat 60 on the gold queries (MRR +0.02), and 5 or 10 did worse
 # RRF weight of each ranked list. Dense counts a little less than lexical (0.8: recall@5 +0.03 with the type list);
 # the type list (see Searcher._type_list) half as much: it knows a clause's subject, not what it says about it.
 LEXICAL_WEIGHT, DENSE_WEIGHT, TYPE_WEIGHT = 1.0, 0.8, 0.5
@@ -225,13 +224,13 @@ class Searcher:
     def index(self) -> VectorIndex:
         if callable(self._index) and not hasattr(self._index, "query"):
             self._index = self._index()
-        return self._index  # type: ignore[return-value]
+        return self._index  # type: ignore[return-value]  # the factory was called just above
 
     @property
     def encoder(self) -> Encoder:
         if callable(self._encoder) and not hasattr(self._encoder, "encode"):
             self._encoder = self._encoder()
-        return self._encoder  # type: ignore[return-value]
+        return self._encoder  # type: ignore[return-value]  # the factory was called just above
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None,
                mode: SearchMode = "hybrid") -> SearchResults:
@@ -265,12 +264,12 @@ class Searcher:
                 # An explicit filter already says where to look; the query's own words only guess.
                 scope = query_scope(query.semantic_text, self.catalog()) if filters.is_empty() else []
                 # Quoted words are asked for exactly: no list of clauses without them.
-                subjects = self.query_subjects(vectors[i], provisions=not query.phrases)  # type: ignore[index]
+                subjects = self.query_subjects(vectors[i], provisions=not query.phrases)  # type: ignore[index]  # hybrid mode embedded the queries
                 kinds = sorted(s.removeprefix(PROVISION) for s in subjects if s.startswith(PROVISION))
-                provisions = self._provision_list(set(kinds), vectors[i], scope, filters, depth)  # type: ignore[index]
+                provisions = self._provision_list(set(kinds), vectors[i], scope, filters, depth)  # type: ignore[index]  # hybrid mode embedded the queries
                 kinds = kinds if provisions else []
                 types = {s for s in subjects if not s.startswith(PROVISION)}
-                evidence = self._fuse(lexical, dense, vectors[i], scope, expanded_lists[i], types,  # type: ignore[index]
+                evidence = self._fuse(lexical, dense, vectors[i], scope, expanded_lists[i], types,  # type: ignore[index]  # hybrid mode embedded the queries
                                       provisions, depth)
             ranked = reweight(evidence, self._source_weights([c for c, _ in evidence], scope))
             out.append(SearchResults(query=query.text, mode=mode, scope=scope, expanded=list(entries[i]),
@@ -399,7 +398,7 @@ class Searcher:
         and the provision list."""
         lists = [[c for c, _ in lexical], [c for c, _ in dense]]
         weights = [LEXICAL_WEIGHT, DENSE_WEIGHT]
-        both = reciprocal_rank(lists, weights, k=FUSION_K)
+        both = reciprocal_rank(lists, weights)
         typed = self._type_list([c for c, _ in both], types)
         scoped = self._scope_list(scope, vector, depth)
         if not typed and not scoped and not expanded and not provisions:
@@ -409,7 +408,7 @@ class Searcher:
             if extra:
                 lists.append(extra)
                 weights.append(weight)
-        return reciprocal_rank(lists, weights, k=FUSION_K)
+        return reciprocal_rank(lists, weights)
 
     def _expanded(self, query: ParsedQuery, entries: tuple[str, ...], lexical: list[tuple[str, float]],
                   filters: SearchFilters, depth: int) -> list[str]:

@@ -85,7 +85,7 @@ class Settings(BaseModel):
     def max_bytes(self) -> int:
         return int(self.max_file_mb * 1024 * 1024)
 
-    def limits(self):  # type: ignore[no-untyped-def]
+    def limits(self):
         from ingest.limits import Limits
 
         return Limits(max_bytes=self.max_bytes, max_pages=self.max_pages, max_clause_chars=self.max_clause_chars,

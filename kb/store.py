@@ -143,7 +143,7 @@ class Store:
                 types_by_clause[c.clause_id].append(c.type)
         with self.db.atomic():
             self._delete_rows(doc.doc_id)
-            self.db["documents"].insert(
+            self.db.table("documents").insert(
                 {
                     "doc_id": doc.doc_id, "title": doc.title, "date": doc.date.isoformat() if doc.date else None,
                     "published": doc.published.isoformat() if doc.published else None,
@@ -154,10 +154,10 @@ class Store:
                     "vectors_state": "pending", "embed_model": None, "text_hash": text_hash(doc.text),
                 }
             )
-            self.db["sections"].insert_all(
+            self.db.table("sections").insert_all(
                 ({"doc_id": doc.doc_id, **s.model_dump()} for s in doc.sections), batch_size=500
             )
-            self.db["clauses"].insert_all(
+            self.db.table("clauses").insert_all(
                 (
                     {**c.model_dump(), "doc_id": doc.doc_id, "ord": i,
                      "types": json.dumps(types_by_clause.get(c.clause_id, []))}
@@ -165,7 +165,7 @@ class Store:
                 ),
                 batch_size=500,
             )
-            self.db["commitments"].insert_all(
+            self.db.table("commitments").insert_all(
                 (
                     {"doc_id": doc.doc_id, "clause_id": c.clause_id, "type": c.type, "modality": c.modality,
                      "record": c.model_dump_json()}
@@ -173,7 +173,7 @@ class Store:
                 ),
                 batch_size=500,
             )
-            self.db["clause_fts"].insert_all(
+            self.db.table("clause_fts").insert_all(
                 ({"clause_id": c.clause_id, "doc_id": doc.doc_id, "text": c.text, "heading": c.heading,
                   "title": doc.title} for c in doc.clauses),
                 batch_size=500,

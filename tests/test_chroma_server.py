@@ -15,6 +15,8 @@ import pytest
 
 from tests.conftest import ATLANTIS_SECTION
 
+pytestmark = pytest.mark.slow  # starts a Chroma server process
+
 FRAMEWORK = "UNITED STATES-ATLANTIS FRAMEWORK ON CRITICAL MINERALS\n\n" + ATLANTIS_SECTION
 
 

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from kb.fusion import reciprocal_rank
+from kb.fusion import RRF_K, reciprocal_rank
 from kb.search import fts_match, parse_query
 
 
 def test_rrf_rewards_agreement_between_rankers() -> None:
     fused = reciprocal_rank([["a", "b", "c"], ["b", "c", "d"]])
     assert [item for item, _ in fused] == ["b", "c", "a", "d"]
-    assert fused[0][1] == 1 / 62 + 1 / 61
+    assert fused[0][1] == 1 / (RRF_K + 2) + 1 / (RRF_K + 1)  # b: second in one list, first in the other
 
 
 def test_rrf_weights_tilt_the_order() -> None:

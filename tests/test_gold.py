@@ -15,6 +15,8 @@ import ingest
 from extract.models import MODALITIES
 from tests.conftest import CORPUS
 
+pytestmark = pytest.mark.quality  # extraction measured over the whole gold corpus
+
 TYPES = {
     "stockpiling", "investment_screening", "price_mechanism", "public_finance", "offtake", "investment_promotion",
     "permitting", "recycling", "research_innovation", "geological_mapping", "export_restrictions", "trade_measures",

@@ -17,6 +17,8 @@ from schemathesis import GenerationMode
 
 from tests.test_http import KEY, app_for, demo_home
 
+pytestmark = pytest.mark.slow  # hundreds of generated requests against the API
+
 AUTH = {"Authorization": f"Bearer {KEY}"}
 
 

@@ -305,3 +305,41 @@ def test_bold_parts_of_a_numbered_section_are_cited_under_it_and_a_two_line_head
     )))
     assert citation_of(doc, "data on smelters") == "Section II (Areas of Cooperation), Clean Metals, bullet 1"
     assert citation_of(doc, "Heading 12 is deleted") == "Annex I (Technical Changes to the Tariff List), para (a)"
+
+
+def test_a_group_that_speaks_is_its_members_and_official_names_count(tmp_path: Path) -> None:
+    g7 = ingest.load(write(tmp_path, "g7.md", (
+        "---\ntitle: G7 Leaders' Statement on Clean Metals\n---\n\n"
+        "We, the leaders of the G7, intend to secure clean metals.\n"
+    )))
+    assert g7.doc_type == "joint_statement"
+    assert sorted(g7.parties) == ["Canada", "European Union", "France", "Germany", "Italy", "Japan",
+                                  "United Kingdom", "United States"]
+    corridor = ingest.load(write(tmp_path, "corridor.md", (
+        "---\ntitle: Memorandum of Understanding on a Rail Corridor\n---\n\n"
+        "The Governments of the French Republic, the Italian Republic and the Republic of India (the "
+        "\u201cParticipants\u201d) intend to build a railway through Jordan and Israel.\n"
+    )))
+    assert sorted(corridor.parties) == ["France", "India", "Italy"]
+
+
+def test_a_statement_on_a_framework_is_a_statement_and_long_names_are_short(tmp_path: Path) -> None:
+    doc = ingest.load(write(tmp_path, "ipef.md", (
+        "---\ntitle: Statement on a Pacific Framework for Trade\n---\n\n"
+        "We, Brunei Darussalam, the Republic of Korea and New Zealand, launch a framework.\n"
+    )))
+    assert doc.doc_type == "joint_statement"
+    assert sorted(doc.parties) == ["Brunei", "New Zealand", "South Korea"]
+
+
+def test_a_year_that_starts_a_line_is_not_an_item_and_long_roman_headings_count(tmp_path: Path) -> None:
+    doc = ingest.load(write(tmp_path, "numbers.md", (
+        "---\ntitle: Joint Statement on Ports\n---\n\n"
+        "12.        The leaders welcomed a dialogue launched in June\n2023.  \n  \n"
+        "13.        The leaders agreed to dredge two ports.\n\n"
+        "VI\\. *<u>Promoting Trade and Investment in Clean Energy Goods and\nServices</u>*\n\n"
+        "Members intend to cut duties on turbines.\n"
+    )))
+    assert citation_of(doc, "dredge two ports") == "para 13"
+    assert citation_of(doc, "duties on turbines") == (
+        "Section VI (Promoting Trade and Investment in Clean Energy Goods and Services), para 1")

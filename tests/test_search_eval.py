@@ -1,4 +1,4 @@
-"""accords eval-search: metrics on a hand-made gold set, and the bar on the demo corpus."""
+"""accords eval search: metrics on a hand-made gold set, and the bar on the demo corpus."""
 from __future__ import annotations
 
 import json
@@ -8,6 +8,8 @@ import pytest
 
 from kb.eval_search import RECALL_BAR, evaluate_search, gold_files, load_gold
 from tests.conftest import ATLANTIS_SECTION, CORPUS
+
+pytestmark = pytest.mark.quality  # search measured over the gold and held-out query sets
 
 DATA = Path(__file__).parent / "data"
 
@@ -140,10 +142,12 @@ def test_corpus_gold_resolves_and_hybrid_beats_each_retriever(corpus_kb) -> None
     assert report.hybrid_beats_others_on_mrr
     assert hybrid.mrr > dense.mrr and hybrid.mrr > lexical.mrr
     assert hybrid.recall[10] > max(dense.recall[10], lexical.recall[10])
-    # The issue's bar is 0.9. On the pooled, twice-judged relevant sets (corpus/README.md) hybrid measures 0.79,
-    # and 15 queries have more than 5 relevant clauses, so 0.96 is the most any ranking could reach.
-    # This floor, below the figure by Chroma's run-to-run wobble, catches regressions.
-    assert hybrid.recall[5] >= 0.75
+    # The issue's bar is 0.9. On the pooled, twice-judged relevant sets (corpus/README.md) hybrid measures 0.775
+    # (MRR 0.926), and 16 queries have more than 5 relevant clauses, so 0.94 is the most any ranking could reach.
+    # The floors sit at the measured figures, less a little for Chroma's run-to-run wobble: losing one
+    # relevant clause of a query from the top 5 costs recall@5 about 0.005.
+    assert hybrid.recall[5] >= 0.77
+    assert hybrid.mrr >= 0.92
 
 
 def test_heldout_queries_resolve_and_hybrid_recalls_most(corpus_kb) -> None:

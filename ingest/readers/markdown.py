@@ -141,7 +141,9 @@ def _parser() -> MarkdownIt:
 def _blocks(tokens: list[Token]) -> Iterator[Block]:
     """Walk the block tokens; each paragraph, heading, list item's paragraph or table row is one Block."""
     continued = _continued_lists(tokens)
+    lazy = _lazily_numbered(tokens)
     offsets: list[int] = []  # for each open list, what its printed numbers continue from
+    counted: list[bool] = []  # for each open list, whether its items are counted rather than read
     numbers: list[str | None] = []  # the number of each open list item, None for a bullet
     fresh_item = False  # the next paragraph is the first of its list item and takes its marker
     in_footnotes = False
@@ -155,13 +157,18 @@ def _blocks(tokens: list[Token]) -> Iterator[Block]:
         elif in_footnotes:
             continue  # footnote texts are the page's apparatus, not the instrument's clauses
         elif kind in {"ordered_list_open", "bullet_list_open"}:
-            offsets.append(continued.get(i, 0) + int(token.attrGet("start") or 1) - 1)
+            counted.append(i in lazy)
+            offsets.append(continued.get(i, 0) + (int(token.attrGet("start") or 1) - 1 if i in lazy else 0))
         elif kind in {"ordered_list_close", "bullet_list_close"}:
             offsets.pop()
+            counted.pop()
         elif kind == "list_item_open":
-            # Items count on from the list's first number, as a browser shows them ("1." "1." is 1, 2).
-            offsets[-1] += 1
-            numbers.append(f"{offsets[-1]}{token.markup}" if token.info.isdigit() else None)
+            # An item is cited by the number it prints; only a list that prints one number for every
+            # item ("1." "1." "1.") is counted, as a browser counts it.
+            if counted[-1]:
+                offsets[-1] += 1
+            number = offsets[-1] if counted[-1] else int(token.info or 0) + offsets[-1]
+            numbers.append(f"{number}{token.markup}" if token.info.isdigit() else None)
             fresh_item = True
         elif kind == "list_item_close":
             numbers.pop()
@@ -183,6 +190,21 @@ def _blocks(tokens: list[Token]) -> Iterator[Block]:
             depth = len(numbers) - 1 if numbers and fresh_item else 0
             yield from _paragraph(tokens[i + 1], marker, depth if numbers and fresh_item else None, bool(numbers))
             fresh_item = False
+
+
+def _lazily_numbered(tokens: list[Token]) -> set[int]:
+    """Ordered lists of two or more items that print one number for all of them (by their open token)."""
+    printed: dict[int, list[str]] = {}
+    stack: list[tuple[int, int]] = []  # (open index, level)
+    for i, token in enumerate(tokens):
+        if token.type == "ordered_list_open":
+            stack.append((i, token.level))
+            printed[i] = []
+        elif token.type == "ordered_list_close" and stack:
+            stack.pop()
+        elif token.type == "list_item_open" and stack and token.level == stack[-1][1] + 1 and token.info:
+            printed[stack[-1][0]].append(token.info)
+    return {i for i, numbers in printed.items() if len(numbers) > 1 and len(set(numbers)) == 1}
 
 
 def _continued_lists(tokens: list[Token]) -> dict[int, int]:
@@ -211,7 +233,7 @@ def _continued_lists(tokens: list[Token]) -> dict[int, int]:
         elif token.type == "ordered_list_close" and opened:
             index, level, printed, first_text = opened.pop()
             lone = printed == [1] and not heading_like(first_text.strip())
-            last = printed[0] + len(printed) - 1 if printed else 0
+            last = (printed[0] + len(printed) - 1 if len(set(printed)) == 1 else printed[-1]) if printed else 0
             previous[level] = (last + continued.get(index, 0), lone)
         elif token.type not in {"html_block", "bullet_list_open", "bullet_list_close"}:
             previous.pop(token.level, None)

@@ -19,6 +19,7 @@ class Format(StrEnum):
 
 FormatOption = Annotated[Format | None, typer.Option(
     "--format", "-f", help="md (default), html, json or csv; else taken from the -o file's suffix.")]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print the report as JSON (the same as --format json).")]
 OutputOption = Annotated[Path | None, typer.Option(
     "--output", "-o", help="Write the report to this file instead of stdout.", dir_okay=False)]
 
@@ -33,12 +34,13 @@ def compare(
     doc_ids: Annotated[list[str], typer.Argument(help="Two or more document ids (see 'accords docs').")],
     fmt: FormatOption = None,
     output: OutputOption = None,
+    as_json: JsonFlag = False,
 ) -> None:
     """Compare agreements: coverage matrix, legalisation profile, aligned provisions and their differences."""
     from kb.cli import knowledge_base
     from kb.compare import compare_documents
 
-    _write(compare_documents(knowledge_base(ctx), doc_ids), fmt, output)
+    _write(compare_documents(knowledge_base(ctx), doc_ids), _format(fmt, as_json), output)
 
 
 def report(
@@ -49,15 +51,24 @@ def report(
         "--party", help="Only documents this party is party to (e.g. Japan, U.S.).")] = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
+    as_json: JsonFlag = False,
 ) -> None:
     """Compare every document of a type in one report."""
     from kb.cli import knowledge_base
     from kb.compare import report_documents
 
-    _write(report_documents(knowledge_base(ctx), doc_type, party=party), fmt, output)
+    _write(report_documents(knowledge_base(ctx), doc_type, party=party), _format(fmt, as_json), output)
 
 
-def _write(result, fmt: Format | None, output: Path | None) -> None:  # type: ignore[no-untyped-def]
+def _format(fmt: Format | None, as_json: bool) -> Format | None:
+    from kb.cli import fail
+
+    if as_json and fmt not in (None, Format.json):
+        fail(f"--json and --format {fmt.value if fmt else ''} ask for two formats; give one", code=2)
+    return Format.json if as_json else fmt
+
+
+def _write(result, fmt: Format | None, output: Path | None) -> None:
     import sys
 
     from kb.compare import render

@@ -52,7 +52,7 @@ def print_report(report: IngestEvalReport, out: Console) -> None:
 
     table = Table(title=f"Ingest on {literal(report.gold)} ({report.loaded}/{report.documents} documents loaded)")
     for name, justify in (("measure", "left"), ("right", "right"), ("total", "right"), ("accuracy", "right")):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]  # rich JustifyMethod names, widened to str
     for f in report.fields:
         table.add_row(f.field, str(f.right), str(f.total), _pct(f.accuracy))
     table.add_section()

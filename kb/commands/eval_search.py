@@ -1,4 +1,4 @@
-"""accords eval-search: recall@k and MRR of each search mode on the gold queries, side by side."""
+"""accords eval search: recall@k and MRR of each search mode on the gold queries, side by side."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,10 +10,6 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from kb.eval_search import SearchEvalReport
-
-
-def register(app: typer.Typer) -> None:
-    app.command("eval-search")(eval_search)
 
 
 def eval_search(

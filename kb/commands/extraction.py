@@ -108,7 +108,7 @@ def print_report(report: ExtractionReport, out: Console) -> None:
     table = Table()
     for name, justify in (("type", "left"), ("precision", "right"), ("recall", "right"), ("F1", "right"),
                           ("gold", "right"), ("predicted", "right")):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]  # rich JustifyMethod names, widened to str
     for row in report.per_type:
         table.add_row(row.type, f"{row.precision:.2f}", f"{row.recall:.2f}", f"{row.f1:.2f}", str(row.support),
                       str(row.predicted))
@@ -121,8 +121,8 @@ def print_report(report: ExtractionReport, out: Console) -> None:
     order = list(next(iter(report.modality_confusion.values()), {}))
     for name in order:
         confusion.add_column(name[:10], justify="right")
-    for gold_name, row in report.modality_confusion.items():
-        confusion.add_row(gold_name, *(str(row.get(p, 0)) for p in order))
+    for gold_name, predicted in report.modality_confusion.items():
+        confusion.add_row(gold_name, *(str(predicted.get(p, 0)) for p in order))
     out.print(confusion)
     out.print(f"amount recall {report.amount_recall:.3f} of {report.amounts_gold} (bound right "
               f"{report.amount_bound_accuracy:.3f}); deadline recall {report.deadline_recall:.3f} of "

@@ -79,6 +79,7 @@ def claims(
                           "says it describes, else the instrument of the same parties dated up to a year before "
                           "it (or a month after).")] = None,
     fmt: Annotated[ClaimsFormat, typer.Option("--format", "-f", help="md (default) or json.")] = ClaimsFormat.md,
+    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON (as --format json).")] = False,
 ) -> None:
     """Announced vs signed: each figure, project, mineral and institution an announcement claims, and
     whether the signed text contains it (with the clause) or not."""
@@ -88,7 +89,7 @@ def claims(
     from kb.cli import emit_json, knowledge_base
 
     report = check_claims(knowledge_base(ctx), doc_id, against or None)
-    if fmt is ClaimsFormat.json:
+    if as_json or fmt is ClaimsFormat.json:
         emit_json(report.model_dump(mode="json"))
     else:
         sys.stdout.write(render_markdown(report) + "\n")
@@ -133,7 +134,7 @@ def print_deadlines(rows: list[DeadlineRow], as_of: dt.date, out: Console) -> No
     for group in grouped.values():
         row = group[0]
         when = str(row.date) if row.date else "—"
-        status = row.status
+        status: str = row.status  # the cell's text: the status, then a line of detail
         if row.date and row.status == "due":
             status += f"\nin {(row.date - as_of).days} days"
         elif row.status == "unresolved":
