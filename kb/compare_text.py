@@ -55,14 +55,14 @@ def doc_labels(docs: Sequence[Document]) -> dict[str, str]:
 
     "US–Japan framework", "US fact sheet", "12-party joint statement"; a document without parties
     gets its shortened title. Parties named by more of the compared documents come first, so the
-    common party leads every head and the heads line up; among equals the United States leads, as
-    the deals are named ("US–Thailand", whatever order ingest stored), then the stored order. Heads
+    common party leads every head and the heads line up; among equals they go in the order the title
+    names them ("United States–Thailand Framework": "US–Thailand"), then in the stored order. Heads
     that would be equal get the year, else the date, else the doc_id, whichever first tells them apart.
     """
     shared = {p: sum(p in d.parties for d in docs) for d in docs for p in d.parties}
     labels: dict[str, str] = {}
     for d in docs:
-        parties = sorted(dict.fromkeys(d.parties), key=lambda p: (-shared[p], p != "United States"))
+        parties = sorted(dict.fromkeys(d.parties), key=lambda p: (-shared[p], _title_position(d.title, p)))
         kind = _LABEL_TYPE_WORDS.get(d.doc_type, d.doc_type.replace("_", " "))
         if not parties:
             labels[d.doc_id] = _short_title(d.title)
@@ -79,6 +79,18 @@ def doc_labels(docs: Sequence[Document]) -> dict[str, str]:
     if len(set(labels.values())) < len(labels):  # a qualified head met another's plain one: ids always differ
         return {d.doc_id: f"{labels[d.doc_id]} ({d.doc_id})" for d in docs}
     return labels
+
+
+def _title_position(title: str, party: str) -> int:
+    """Where the title first names the party, by its name or its short form; past the end when it does not."""
+    from ingest.parties import countries_in
+
+    named = countries_in(title)
+    if party in named:
+        return named.index(party)
+    short = _SHORT_PARTIES.get(party)
+    found = re.search(rf"\b{re.escape(short)}\b", title) if short else None
+    return len(named) + (0 if found else 1)
 
 
 def _telling_apart(doc: Document, clashing: Sequence[Document]) -> str:

@@ -42,18 +42,22 @@ def test_equal_labels_are_told_apart_by_year_then_date_then_id() -> None:
     from kb.compare_text import doc_labels
 
     thai = ["Thailand", "United States"]
+    # Stored with Thailand first, named in the title with the United States first: the title's order wins.
+    named = "Joint Statement on a United States–Thailand Framework"
+    assert doc_labels([_doc("t", thai, "joint_statement", title=named)]) == {"t": "US–Thailand joint statement"}
+    assert doc_labels([_doc("t", thai, "joint_statement")]) == {"t": "Thailand–US joint statement"}
     by_year = doc_labels([_doc("a", thai, "joint_statement", dt.date(2025, 10, 26)),
                           _doc("b", thai, "joint_statement", dt.date(2024, 3, 1))])
-    assert by_year == {"a": "US–Thailand joint statement (2025)", "b": "US–Thailand joint statement (2024)"}
+    assert by_year == {"a": "Thailand–US joint statement (2025)", "b": "Thailand–US joint statement (2024)"}
     by_date = doc_labels([_doc("a", thai, "joint_statement", dt.date(2025, 10, 26)),
                           _doc("b", thai, "joint_statement", dt.date(2025, 7, 4))])
-    assert by_date["a"] == "US–Thailand joint statement (2025-10-26)"
+    assert by_date["a"] == "Thailand–US joint statement (2025-10-26)"
     same_day = doc_labels([_doc("thai-statement", thai, "joint_statement", dt.date(2025, 10, 26)),
                            _doc("thai-statement-copy", thai, "joint_statement", dt.date(2025, 10, 26)),
                            _doc("thai-mou", thai, "memorandum", dt.date(2025, 10, 26))])
-    assert same_day == {"thai-statement": "US–Thailand joint statement (thai-statement)",
-                        "thai-statement-copy": "US–Thailand joint statement (thai-statement-copy)",
-                        "thai-mou": "US–Thailand memorandum"}
+    assert same_day == {"thai-statement": "Thailand–US joint statement (thai-statement)",
+                        "thai-statement-copy": "Thailand–US joint statement (thai-statement-copy)",
+                        "thai-mou": "Thailand–US memorandum"}
 
 
 STUDY = {  # doc_id: (parties, type, date, text); texts written for this test
