@@ -284,12 +284,13 @@ class _Builder:
             item = _Item(f"{self.romaned.path}.{mark.lower()}", f"{self.romaned.label}({mark})")
             self._clause(block, start, kind, item.path, f"para {item.label}", letter.end())
         elif letter:
-            num = (letter.group("num") or letter.group("num2")).lower()
+            printed = letter.group("num") or letter.group("num2")
+            num = printed.lower()  # the path is case-free; the citation keeps the case printed ("para D")
             roman = len(num) > 1 and to_arabic(num) is not None
             follows = self.lettered is not None and self.lettered.path.endswith(f".{chr(ord(num[0]) - 1)}")
             sub = roman or (num in {"i", "v", "x"} and self.lettered is not None and not follows)
             parent = (self.lettered if sub and self.lettered else self.numbered)
-            item = _Item(f"{parent.path if parent else base}.{num}", f"{parent.label if parent else ''}({num})")
+            item = _Item(f"{parent.path if parent else base}.{num}", f"{parent.label if parent else ''}({printed})")
             if sub:
                 self.romaned = item
             else:

@@ -304,7 +304,7 @@ def test_bold_parts_of_a_numbered_section_are_cited_under_it_and_a_two_line_head
         "A.  Heading 12 is deleted.\n"
     )))
     assert citation_of(doc, "data on smelters") == "Section II (Areas of Cooperation), Clean Metals, bullet 1"
-    assert citation_of(doc, "Heading 12 is deleted") == "Annex I (Technical Changes to the Tariff List), para (a)"
+    assert citation_of(doc, "Heading 12 is deleted") == "Annex I (Technical Changes to the Tariff List), para (A)"
 
 
 def test_a_group_that_speaks_is_its_members_and_official_names_count(tmp_path: Path) -> None:
