@@ -29,7 +29,8 @@ _DOC_TYPE_CUES: list[tuple[str, str]] = [
 # How a head of state's order or proclamation opens: "By the authority vested in me as President by the
 # Constitution and the laws of X, ... it is hereby ordered" / "I hereby determine and order" / "do hereby proclaim".
 ENACTING = re.compile(r"\bauthority vested in me\b|\bit is hereby ordered\b|\bI hereby (?:determine and )?order\b"
-                      r"|\bdo hereby proclaim\b", re.IGNORECASE)
+                      r"|\bdo hereby proclaim\b|^memorandum for (?:the )?(?:secretary|heads|administrator|director)",
+                      re.IGNORECASE | re.MULTILINE)
 # A title that names an instrument after one of these words is about it, not it: "Implementation of
 # the Agreement ...", "Remarks on the Framework ...". The form of such a document lies elsewhere.
 _ABOUT = re.compile(r"\b(?:of|on|for|to|toward|towards|regarding|under|concerning|implement(?:ing)?|amend(?:ing)?|"
@@ -38,6 +39,7 @@ _ABOUT = re.compile(r"\b(?:of|on|for|to|toward|towards|regarding|under|concernin
                     re.IGNORECASE)
 # "This document does not constitute a legally binding agreement": no treaty, whatever it mentions.
 NOT_BINDING = re.compile(r"\b(?:not|non)[\s-]+(?:\w+\s+){0,3}?(?:legally[\s-]+)?binding\b", re.IGNORECASE)
+_JOINT_VOICE = re.compile(r"\b(?:we|our|both countries|the two countries|both sides|the two sides)\b", re.IGNORECASE)
 # Heads of state or government speaking together: a leaders' statement, whatever instrument it cites.
 _LEADERS = re.compile(r"\b(?:the (?:two|three|four|[A-Z]\w+) leaders|leaders of)\b", re.IGNORECASE)
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
@@ -162,10 +164,17 @@ def guess_doc_type(title: str, text: str, title_block: str = "", tags: list[str]
         return "joint_statement"
     if NOT_BINDING.search(text):
         return "framework"  # terms its sides intend to follow, unsigned by any form's name
+    if len(_JOINT_VOICE.findall(head)) >= 2 and not hits_in(head):
+        return "joint_statement"  # governments speaking together ("we", "both countries") in no named form
     # Otherwise the form named earliest in the opening text.
-    hits = [(m.start(), doc_type) for pattern, doc_type in _DOC_TYPE_CUES
-            if (m := re.search(pattern, head, re.IGNORECASE))]
+    hits = hits_in(head)
     return min(hits)[1] if hits else "other"
+
+
+def hits_in(head: str) -> list[tuple[int, str]]:
+    """Where the opening text first names each form of document: (offset, doc_type)."""
+    return [(m.start(), doc_type) for pattern, doc_type in _DOC_TYPE_CUES
+            if (m := re.search(pattern, head, re.IGNORECASE))]
 
 
 def _names(pattern: str, text: str) -> bool:

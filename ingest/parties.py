@@ -25,7 +25,8 @@ ALIASES = {
     "ivory coast": "Côte d'Ivoire", "viet nam": "Vietnam", "vietnam": "Vietnam",
     "kosovo": "Kosovo", "republic of kosovo": "Kosovo",  # a party to many instruments; no ISO 3166 entry
     "united kingdom of great britain and northern ireland": "United Kingdom", "northern ireland": "United Kingdom",
-    "brunei darussalam": "Brunei", "brunei": "Brunei",
+    "brunei darussalam": "Brunei", "brunei": "Brunei", "uae": "United Arab Emirates",
+    "lao people's democratic republic": "Laos", "lao pdr": "Laos", "laos": "Laos",
 }
 # Parties that are not states but sign as one.
 ORGANISATIONS = frozenset({"European Union"})
@@ -50,7 +51,7 @@ _ENUMERATION = re.compile(
 # "We, the Prime Minister of X and the Prime Minister of Y, as witnessed by ...": who speaks, up to
 # the witnesses or the verb. Witnesses and hosts are not parties.
 _WE = re.compile(
-    r"\bWe,\s+(?P<who>[^.;]{5,600}?)(?:,\s*(?:as\s+witnessed|witnessed|having|in\s+the\s+presence|on\s+the\s+occasion|"
+    r"\b(?:We|WE),\s+(?P<who>[^.;]{5,600}?)(?:,\s*(?:as\s+witnessed|witnessed|having|in\s+the\s+presence|on\s+the\s+occasion|"
     r"meeting|gathered)|,?\s+(?:hereby\s+)?(?:declare|affirm|reaffirm|state|share|agree|commit|intend|decide|express|"
     r"welcome|recogni[sz]e|note)\b)")
 # Fact sheets and press releases announce a deal; their parties are the deal's, not everyone they mention.
@@ -59,6 +60,9 @@ ANNOUNCEMENTS = frozenset({"fact_sheet", "press_release"})
 _OFFICE_OF = re.compile(r"^(?:the\s+)?(?:president|vice president|prime minister|emir|king|queen|sultan|chancellor|"
                         r"premier|crown prince|head of government|minister\b[^,]{0,60}?|secretary\b[^,]{0,60}?)"
                         r"\s+of\s+(?P<state>.{3,80}?)[.,:]?$", re.IGNORECASE)
+# "secured reciprocal trade deals with Malaysia and Cambodia": whom a fact sheet's deals are with.
+_DEALS_WITH = re.compile(r"\b(?:deals?|agreements?|statements?|frameworks?|arrangements?|partnerships?|accords?)\b"
+                         r"[^.;]{0,60}?\bwith\s+(?:the\s+)?", re.IGNORECASE)
 _WITNESSES = re.compile(r"^(?:in the presence of|witness(?:ed)?(?:\s+by)?)\b", re.IGNORECASE)
 # "By the authority vested in me as President by the Constitution and the laws of X": the state that orders.
 _ENACTED_BY = re.compile(r"\bauthority vested in me\b[^.]{0,80}?\blaws of (?:the )?"
@@ -177,22 +181,27 @@ def signatories(clauses: list[Clause]) -> list[str]:
 
 
 def announced_parties(title: str, clauses: list[Clause]) -> list[str]:
-    """For a fact sheet or press release: the governments its title says the deal is with, joined by
-    the one that announces it (the country its text names most), not every country the text mentions."""
+    """For a fact sheet or press release: the governments its title says the deal is with (or, when the
+    title names fewer than two, those its opening says deals were made with: "trade deals with Malaysia
+    and Cambodia"), joined by the one that announces it (the country its text names most)."""
     named = countries_in(title)
     for m in _PAIR.finditer(title):
         named += [n for n in (_longest(m.group(1).split(), True), _longest(m.group(2).split(), False))
                   if n and n not in named]
+    if len(named) >= 2:
+        return named
+    opening = " ".join(c.text for c in clauses if c.kind != "title")[:1500]
+    for m in _DEALS_WITH.finditer(opening):
+        named += [n for n in _enumerated(opening[m.end() :]) if n not in named]
     if not named:
         return []
-    if len(named) == 1:
-        counts: dict[str, int] = {}
-        for clause in clauses:
-            for name in countries_in(clause.text):
-                counts[name] = counts.get(name, 0) + 1
-        others = sorted(((n, c) for n, c in counts.items() if n not in named), key=lambda nc: -nc[1])
-        if others and others[0][1] >= 2 and (len(others) == 1 or others[0][1] > others[1][1]):
-            named.append(others[0][0])
+    counts: dict[str, int] = {}
+    for clause in clauses:
+        for name in countries_in(clause.text):
+            counts[name] = counts.get(name, 0) + 1
+    others = sorted(((n, c) for n, c in counts.items() if n not in named), key=lambda nc: -nc[1])
+    if others and others[0][1] >= 2 and (len(others) == 1 or others[0][1] > others[1][1]):
+        named.append(others[0][0])
     return named
 
 
@@ -201,7 +210,8 @@ def defined_parties(text: str) -> list[str]:
     ("We, the governments of A, B and C", "Those countries are A, B ... and Z"); [] when it does neither."""
     found: list[str] = []
     for match in _WE.finditer(text):
-        found += [n for n in countries_in(match.group("who")) if n not in found]
+        who = match.group("who")
+        found += [n for n in countries_in(who) + group_members(who) if n not in found]
     for match in _COLLECTIVE.finditer(text):
         starts = [m.end() for m in _SENTENCE_START.finditer(text, 0, match.start())]
         found += [n for n in countries_in(text[starts[-1] if starts else 0 : match.start()]) if n not in found]
@@ -215,17 +225,20 @@ def defined_parties(text: str) -> list[str]:
 
 
 def _enumerated(text: str) -> list[str]:
-    """The run of country names that opens text: 'A, B, the C, and D, share ...' -> [A, B, C, D]."""
+    """The run of country names that opens text: 'A, B, the C, and D hold ...' -> [A, B, C, D]."""
     names: list[str] = []
-    for item in re.split(r",\s*(?:and\s+|or\s+)?|\s+and\s+|\s*[.;:]\s", text[:2000]):
+    sentence = re.split(r"(?<![A-Z])[.;:](?:\s|$)", text[:2000], maxsplit=1)[0]  # "U.S." does not end it
+    for item in re.split(r",\s*(?:and\s+|or\s+)?|\s+and\s+", sentence):
         item = re.sub(r"\s*\([^)]*\)\s*", " ", item).strip(" *\"“”")
         if not item:
             continue
-        name = resolve_country(item)
+        name = resolve_country(item) or _longest(item.split(), from_end=False)
         if name is None:
             break
         if name not in names:
             names.append(name)
+        if resolve_country(item) is None:
+            break  # "Uruguay hold a common vision": the list ends with the last name
     return names
 
 
@@ -250,7 +263,11 @@ def countries_in(text: str) -> list[str]:
     hits: list[tuple[int, int, str]] = []
     for alias, name in ALIASES.items():
         if len(alias) <= 3:
-            continue  # "us" is a pronoun far more often than a country
+            # "us" is a pronoun far more often than a country; written in capitals ("UAE", "EU") it is the country.
+            upper = alias.upper()
+            hits += [(m.start(), len(alias), name) for m in re.finditer(rf"(?<![\w.]){re.escape(upper)}(?![\w-])", text)
+                     if alias != "us"]
+            continue
         hits += [(m.start(), len(alias), name) for m in re.finditer(rf"(?<![\w.]){re.escape(alias)}(?!\w)", lowered)]
     for name, pattern in _country_patterns():
         hits += [(m.start(), m.end() - m.start(), name) for m in pattern.finditer(text)]

@@ -273,6 +273,11 @@ class _Builder:
             num = number.group("paren") or number.group("num")
             self.lettered, self.romaned = _Item(f"{self.numbered.path}.{num}", f"{self.numbered.label}({num})"), None
             self._clause(block, start, kind, self.lettered.path, f"para {self.lettered.label}", number.end())
+        elif number and number.group("paren") and self.lettered is not None:
+            # "(1)", "(2)" under "(a)": the second level of the (a)/(1)/(A) outline of orders and statutes.
+            num = number.group("paren")
+            self.romaned = _Item(f"{self.lettered.path}.{num}", f"{self.lettered.label}({num})")
+            self._clause(block, start, kind, self.romaned.path, f"para {self.romaned.label}", number.end())
         elif number:
             num = number.group("paren") or number.group("num") or number.group("dotted")
             rel = num[len(node.number) + 1 :] if node and node.number and num.startswith(node.number + ".") else num

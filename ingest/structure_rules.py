@@ -93,11 +93,14 @@ def numbered_heading(text: str) -> Heading | None:
 
 def _split_run_in(title: str) -> tuple[str | None, str]:
     """(heading title, run-in text); None when the words after the label are a sentence."""
+    if is_marked(title):
+        return "", title  # "Section 1. (a) The following are prohibited": no heading, the first item runs in
     if len(title) <= 100 and not re.search(r"[.;]\s+\S", title) and not (title.endswith(".") and len(title.split()) > 8):
         return title, ""
-    # "Stockpiling. The Participants will ..." : a short heading, then the first clause.
-    run_in = re.match(r"^([^.;:]{0,80}?)[.:]\s+([A-Z(].*)$", title)
-    if run_in and len(run_in.group(1).split()) <= 8:
+    # "Stockpiling. The Participants will ..." : a short heading, then the first clause; a longer heading
+    # when an item follows it ("Annual Report to the President by the Secretary. (a) The Secretary ...").
+    run_in = re.match(r"^([^.;:]{0,120}?)[.:]\s+([A-Z(].*)$", title)
+    if run_in and len(run_in.group(1).split()) <= (16 if is_marked(run_in.group(2)) else 8):
         return run_in.group(1), run_in.group(2)
     if title[:1].isupper() and len(title.split()) > 8 and not re.match(r"^[^.]{0,80}$", title):
         return "", title  # "Article 3 The Parties shall ..." with no heading words at all

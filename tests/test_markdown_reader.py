@@ -343,3 +343,55 @@ def test_a_year_that_starts_a_line_is_not_an_item_and_long_roman_headings_count(
     assert citation_of(doc, "dredge two ports") == "para 13"
     assert citation_of(doc, "duties on turbines") == (
         "Section VI (Promoting Trade and Investment in Clean Energy Goods and Services), para 1")
+
+
+def test_an_order_s_outline_a_1_and_run_in_items_after_a_section_number(tmp_path: Path) -> None:
+    doc = ingest.load(write(tmp_path, "outline.md", (
+        "---\ntitle: Securing Graphite\n---\n\n"
+        "By the authority vested in me as President by the Constitution and the laws of the United States of "
+        "America, it is hereby ordered:\n\n"
+        "     Section 1.  (a)  The following are prohibited:  \n(i)    imports of graphite.\n\n"
+        "     Sec. 2.  Annual Report to the President and the Congress by the Secretary of Energy.  (a)  The "
+        "Secretary shall report on graphite each year, naming:  \n"
+        "          (1)  the mines;  \n          (2)  the buyers of graphite.\n"
+    )))
+    assert citation_of(doc, "imports of graphite") == "Section 1, para (a)(i)"
+    assert citation_of(doc, "the buyers of graphite") == (
+        "Section 2 (Annual Report to the President and the Congress by the Secretary of Energy), para (a)(2)")
+
+
+def test_a_presidential_memorandum_is_an_order_and_a_joint_voice_a_statement(tmp_path: Path) -> None:
+    memo = ingest.load(write(tmp_path, "memo.md", (
+        "---\ntitle: A Fair Trade Policy\n---\n\nJanuary 20, 2025\n\nMEMORANDUM FOR THE SECRETARY OF STATE\n\n"
+        "SUBJECT: A Fair Trade Policy\n\nSection 1. Purpose. Trade must be fair.\n"
+    )))
+    assert memo.doc_type == "executive_order"
+    voice = ingest.load(write(tmp_path, "voice.md", (
+        "---\ntitle: U.S.-UAE Clean Power Partnership\n---\n\n"
+        "The United States and the UAE commit to build solar plants. Our two countries will also share grids, "
+        "and we will meet each year.\n"
+    )))
+    assert voice.doc_type == "joint_statement"
+    assert sorted(voice.parties) == ["United Arab Emirates", "United States"]
+
+
+def test_a_fact_sheet_s_deals_and_a_group_among_the_speakers(tmp_path: Path) -> None:
+    fact = ingest.load(write(tmp_path, "deals.md", (
+        "---\ntitle: 'Fact Sheet: The President Secures Prosperity in Chile'\n---\n\n"
+        "**A DAY OF DEALS:** Today in Santiago, the President signed trade deals with Chile and Peru, and "
+        "the United States announced a framework with Colombia.\n\n"
+        "-   The United States and Chile will cut tariffs.\n-   The United States and Peru will share data.\n"
+    )))
+    assert sorted(fact.parties) == ["Chile", "Colombia", "Peru", "United States"]
+    summit = ingest.load(write(tmp_path, "summit.md", (
+        "---\ntitle: Leaders' Statement on a Strategic Partnership\n---\n\n"
+        "**1 WE,** the Member States of the Association of Southeast Asian Nations (ASEAN) and Japan,gathered "
+        "in Phnom Penh, Kingdom of Cambodia, agree to deepen ties.\n"
+    )))
+    assert sorted(summit.parties) == ["Brunei", "Cambodia", "Indonesia", "Japan", "Laos", "Malaysia", "Myanmar",
+                                      "Philippines", "Singapore", "Thailand", "Vietnam"]
+    americas = ingest.load(write(tmp_path, "americas.md", (
+        "---\ntitle: Declaration of the Leaders of a Partnership\n---\n\n"
+        "We, the leaders of Chile, Peru, and Uruguay hold a common vision for trade.\n"
+    )))
+    assert sorted(americas.parties) == ["Chile", "Peru", "Uruguay"]
