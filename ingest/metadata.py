@@ -20,16 +20,16 @@ _DOC_TYPE_CUES: list[tuple[str, str]] = [
     (r"\bjoint statements?\b|\b(?:joint )?declarations?\b|\bleaders['’]? statements?\b|\bjoint communiqu"
      r"|^statements? (?:on|of|regarding|concerning)\b"
      r"|\bstatements? of intent\b", "joint_statement"),
-    (r"\baction plans?\b", "action_plan"),
+    (r"\baction plans?\b|\broad ?maps?\b", "action_plan"),
     (r"\bmemorandum of understanding\b|\bmemorandum\b|\bMOU\b", "memorandum"),
-    (r"\bframeworks?\b|\bcompacts?\b|\bgeneral terms\b|\bterms of reference\b|\broad ?maps?\b", "framework"),
+    (r"\bframeworks?\b|\bcompacts?\b|\bgeneral terms\b|\bterms of reference\b", "framework"),
     (r"\bagreements?\b|\btreaty\b|\bconvention\b|\baccords?\b", "agreement"),
     (r"\bcommentary\b|\banalysis\b|\bexplainer\b|\bwhat .{3,40} means\b|\bbrief(?:ing)? note\b", "commentary"),
 ]
 # How a head of state's order or proclamation opens: "By the authority vested in me as President by the
 # Constitution and the laws of X, ... it is hereby ordered" / "I hereby determine and order" / "do hereby proclaim".
 ENACTING = re.compile(r"\bauthority vested in me\b|\bit is hereby ordered\b|\bI hereby (?:determine and )?order\b"
-                      r"|\bdo hereby proclaim\b|^memorandum for (?:the )?(?:secretary|heads|administrator|director)",
+                      r"|\bdo hereby proclaim\b|^memorandum for\b",
                       re.IGNORECASE | re.MULTILINE)
 # A title that names an instrument after one of these words is about it, not it: "Implementation of
 # the Agreement ...", "Remarks on the Framework ...". The form of such a document lies elsewhere.
@@ -39,6 +39,13 @@ _ABOUT = re.compile(r"\b(?:of|on|for|to|toward|towards|regarding|under|concernin
                     re.IGNORECASE)
 # "This document does not constitute a legally binding agreement": no treaty, whatever it mentions.
 NOT_BINDING = re.compile(r"\b(?:not|non)[\s-]+(?:\w+\s+){0,3}?(?:legally[\s-]+)?binding\b", re.IGNORECASE)
+_SELF_KINDS = {"statement": "joint_statement", "declaration": "joint_statement", "communiqué": "joint_statement",
+               "communique": "joint_statement", "framework": "framework", "arrangement": "framework",
+               "compact": "framework", "memorandum": "memorandum", "agreement": "agreement", "roadmap": "action_plan",
+               "plan": "action_plan", "order": "executive_order", "proclamation": "executive_order"}
+_SELF = re.compile(r"\b(?:this|the present)\s+((?:joint\s+)?(?:statement|declaration|communiqu[eé]|framework|"
+                   r"arrangement|compact|memorandum|agreement|roadmap|(?:action\s+)?plan|order|proclamation))\b",
+                   re.IGNORECASE)
 _JOINT_VOICE = re.compile(r"\b(?:we|our|both countries|the two countries|both sides|the two sides)\b", re.IGNORECASE)
 # Heads of state or government speaking together: a leaders' statement, whatever instrument it cites.
 _LEADERS = re.compile(r"\b(?:the (?:two|three|four|[A-Z]\w+) leaders|leaders of)\b", re.IGNORECASE)
@@ -155,11 +162,15 @@ def guess_doc_type(title: str, text: str, title_block: str = "", tags: list[str]
     # A page that reports on an agreement ("... today announced the signing of a framework")
     # is a press release, not the agreement: instruments do not speak of themselves in news words.
     recitals = re.search(r"^\s*(whereas|recogni[sz]ing)", text, re.I | re.M)
-    if not recitals and (_NEWS_TITLE.search(title) or len(_NEWS_CUES.findall(head)) >= 2):
+    if not recitals and _NEWS_TITLE.search(title):
         return "press_release"
     for pattern, doc_type in _DOC_TYPE_CUES:
         if _names(pattern, title):
             return doc_type
+    if not recitals and len(_NEWS_CUES.findall(head)) >= 2:
+        return "press_release"
+    if own := self_named(text):
+        return own  # "this Statement", "this Memorandum": the form a text calls itself
     if _LEADERS.search(head):
         return "joint_statement"
     if NOT_BINDING.search(text):
@@ -169,6 +180,15 @@ def guess_doc_type(title: str, text: str, title_block: str = "", tags: list[str]
     # Otherwise the form named earliest in the opening text.
     hits = hits_in(head)
     return min(hits)[1] if hits else "other"
+
+
+def self_named(text: str) -> str | None:
+    """The form a text most often calls itself ("this Framework", "the present Memorandum"), if any."""
+    counts: dict[str, int] = {}
+    for match in _SELF.finditer(text):
+        kind = _SELF_KINDS[match.group(1).lower().split()[-1]]
+        counts[kind] = counts.get(kind, 0) + 1
+    return max(counts, key=lambda k: counts[k]) if counts else None
 
 
 def hits_in(head: str) -> list[tuple[int, str]]:
@@ -188,6 +208,8 @@ def signed_date(clauses: list[Clause]) -> dt.date | None:
     in the title block."""
     for kind in ("signature", "title"):
         for chunk in (c.text for c in clauses if c.kind == kind):
+            if kind == "title" and len(chunk.split()) > 8:
+                continue  # a title that cites "Executive Order 14257 of April 2, 2025" is not dated by it
             found = find_dates(chunk)
             if found:
                 return found[0]

@@ -88,8 +88,8 @@ def resolve_country(name: str) -> str | None:
         lowered = candidate.lower()
         if lowered in ALIASES:
             return ALIASES[lowered]
-        if len(candidate) < 4 and candidate.upper() != candidate:
-            continue
+        if len(candidate) < 4:
+            continue  # a code ("AI", "IT", "ARE") is a word far more often than a country; aliases hold the real ones
         import pycountry
 
         try:
@@ -106,6 +106,10 @@ def find_parties(title: str, clauses: list[Clause], doc_type: str = "") -> list[
         body = " ".join(c.text for c in clauses if c.kind != "title")
         if (enacted := _ENACTED_BY.search(body)) and (state := _longest(enacted.group("state").split(), False)):
             return [state]  # an order binds the state whose head issues it, whatever countries it names
+        # A memorandum's addressees are the issuing state's officials ("THE UNITED STATES TRADE REPRESENTATIVE").
+        addressees = [c.text for c in clauses[:16] if c.text.isupper() and not c.text.startswith("SUBJECT")]
+        if (state_named := countries_in(" ".join(addressees))):
+            return state_named[:1]
     if doc_type in ANNOUNCEMENTS and (named := announced_parties(title, clauses)):
         return named
 

@@ -26,6 +26,7 @@ from ingest.structure_rules import (
     Heading,
     caps_heading,
     human_label,
+    is_lettered_part,
     is_marked,
     numbered_heading,
     title_case_heading,
@@ -229,6 +230,12 @@ class _Builder:
             level = self.level_rank.get(block.heading_level, 1)
         elif found.word:
             level = self.word_rank.get(found.word, 1) + found.number.count(".")
+        elif is_lettered_part(found):
+            # "F." inside "Section II": one level below the numbered section it sits in.
+            outer = next((n for n in reversed(self.stack) if n.number and not n.number.isalpha()), None)
+            level = outer.level + 1 if outer else 1
+            if outer is not None:
+                found = replace(found, label=f"{outer.label}.{found.number}")
         else:
             level = found.number.count(".") + 1
         parent = self._parent_for(level)
@@ -273,11 +280,16 @@ class _Builder:
             num = number.group("paren") or number.group("num")
             self.lettered, self.romaned = _Item(f"{self.numbered.path}.{num}", f"{self.numbered.label}({num})"), None
             self._clause(block, start, kind, self.lettered.path, f"para {self.lettered.label}", number.end())
-        elif number and number.group("paren") and self.lettered is not None:
+        elif number and number.group("paren") and self.lettered is not None and self._divides_letter(number.group("paren")):
             # "(1)", "(2)" under "(a)": the second level of the (a)/(1)/(A) outline of orders and statutes.
             num = number.group("paren")
             self.romaned = _Item(f"{self.lettered.path}.{num}", f"{self.lettered.label}({num})")
             self._clause(block, start, kind, self.romaned.path, f"para {self.romaned.label}", number.end())
+        elif number and LETTER_MARK.match(text[number.end():]):
+            # "(2)  (a)  Within 30 days ...": a clause whose first item opens on its own line.
+            num = number.group("paren") or number.group("num") or number.group("dotted")
+            self.numbered, self.lettered, self.romaned = _Item(f"{base}.{num}", num), None, None
+            self._body_clause(replace(block, text=text[number.end():]), start + number.end())
         elif number:
             num = number.group("paren") or number.group("num") or number.group("dotted")
             rel = num[len(node.number) + 1 :] if node and node.number and num.startswith(node.number + ".") else num
@@ -310,6 +322,13 @@ class _Builder:
         else:
             path = self._next(f"{base}.p")
             self._clause(block, start, kind if node else "narrative", path, f"para {path.rsplit('.p', 1)[-1]}")
+
+    def _divides_letter(self, num: str) -> bool:
+        """Whether "(num)" is the next part of the open "(a)": its first, or the one after the last."""
+        assert self.lettered is not None
+        if num == "1":
+            return True
+        return self.romaned is not None and self.romaned.path == f"{self.lettered.path}.{int(num) - 1}"
 
     def _table_row(self, block: Block, start: int) -> None:
         node = self.stack[-1] if self.stack else None

@@ -24,7 +24,8 @@ _NUMBERED_HEADING = re.compile(
     re.IGNORECASE,
 )
 _NUMERIC_HEADING = re.compile(
-    r"^(?P<num>[0-9]{1,2}(?:\.[0-9]{1,2})*|[IVX]{1,5}(?=\.))\.?\s+(?P<title>[A-Z][^.;:]{1,100})$")
+    r"^(?P<num>[0-9]{1,2}(?:\.[0-9]{1,2})*|[IVX]{1,5}(?=\.)|[A-H](?=\.))\.?\s+(?P<title>[A-Z][^.;:]{1,100})$")
+_GLUED_NUMBER = re.compile(r"^(Section|Sec\.|Article|Art\.)(\d)", re.IGNORECASE)
 NUMBER_MARK = re.compile(r"^(?:\((?P<paren>[0-9]{1,3})\)|(?P<num>[0-9]{1,3}(?:\.[0-9]{1,3})*)[.)]"
                          r"|(?P<dotted>[0-9]{1,3}(?:\.[0-9]{1,3})+))\s+")
 _ROMAN_RE = r"(?:x{0,3}(?:ix|iv|v?i{0,3}))"
@@ -65,6 +66,7 @@ def numbered_heading(text: str) -> Heading | None:
 
     'Section 2 of this Framework provides ...' is a cross-reference, not a heading.
     """
+    text = _GLUED_NUMBER.sub(r"\1 \2", text)  # "Section1." as some pages print it
     match = _NUMBERED_HEADING.match(text)
     if match:
         word = match.group("word").lower()
@@ -86,9 +88,16 @@ def numbered_heading(text: str) -> Heading | None:
     numeric = _NUMERIC_HEADING.match(text)
     if numeric and len(numeric.group("title").split()) <= 12 and _title_case(numeric.group("title")):
         num = numeric.group("num")
+        if len(num) == 1 and num.isalpha() and num not in "IVX":
+            # "F. Trade and Security": a lettered part, numbered within the section around it.
+            return Heading(f"s{num.lower()}", num, numeric.group("title").strip(), "", num)
         key = str(to_arabic(num)) if num.isalpha() else num  # "II. Objectives" is the second part
         return Heading(f"s{key}", f"Section {num}", numeric.group("title").strip(), "", key)
     return None
+
+
+def is_lettered_part(heading: Heading) -> bool:
+    return not heading.word and heading.number.isalpha() and len(heading.number) == 1
 
 
 def _split_run_in(title: str) -> tuple[str | None, str]:

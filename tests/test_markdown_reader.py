@@ -395,3 +395,34 @@ def test_a_fact_sheet_s_deals_and_a_group_among_the_speakers(tmp_path: Path) -> 
         "We, the leaders of Chile, Peru, and Uruguay hold a common vision for trade.\n"
     )))
     assert sorted(americas.parties) == ["Chile", "Peru", "Uruguay"]
+
+
+def test_a_text_calls_itself_by_its_form_and_a_memorandum_for_officials_is_an_order(tmp_path: Path) -> None:
+    doc = ingest.load(write(tmp_path, "self.md", (
+        "---\ntitle: Canada and Japan Cooperation on Batteries\n---\n\n"
+        "Canada and Japan intend to cooperate on batteries. This statement also signals our wish to sign a "
+        "memorandum of understanding next year.\n"
+    )))
+    assert doc.doc_type == "joint_statement"
+    memo = ingest.load(write(tmp_path, "memo.md", (
+        "---\ntitle: Clarification of Exceptions Under Executive Order 14000 of April 2, 2025\ndate: '2025-04-11'\n---\n\n"
+        "MEMORANDUM FOR THE UNITED STATES TRADE REPRESENTATIVE\n\nSUBJECT: Clarification of Exceptions\n\n"
+        "Section1.  Tariffs.  (a)  Duties on AI chips from China are lifted.\n"
+    )))
+    assert (memo.doc_type, memo.parties) == ("executive_order", ["United States"])
+    assert memo.date == memo.published == dt.date(2025, 4, 11)  # the order its title cites does not date it
+    assert citation_of(memo, "Duties on AI chips") == "Section 1 (Tariffs), para (a)"
+
+
+def test_lettered_parts_of_a_section_and_a_clause_that_opens_with_its_first_item(tmp_path: Path) -> None:
+    doc = ingest.load(write(tmp_path, "parts.md", (
+        "---\ntitle: Joint Statement of the Trade Council\n---\n\n"
+        "**II. Key Outcomes**\n\n**F. Trade and Security**\n\n**Investment Screening**\n\n"
+        "The working group will host an outreach event.\n\n"
+        "NOW, THEREFORE, I do hereby proclaim as follows:\n\n"
+        "(1)  Duties are raised.  \n(a)  on steel;  \n(c)  on tin.  \n"
+        "(2)  (a)  Within 30 days, importers shall file:  \n(i)  a list;  \n(ii)  a certificate of origin.\n"
+    )))
+    assert citation_of(doc, "outreach event") == "Section II.F (Trade and Security), Investment Screening, para 1"
+    assert citation_of(doc, "a certificate of origin") == (
+        "Section II.F (Trade and Security), Investment Screening, para 2(a)(ii)")
