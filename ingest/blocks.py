@@ -53,11 +53,16 @@ def hints_of(blocks: list[Block]) -> Hints:
 
 
 _UNFINISHED = re.compile(r"[.;!?,]\s*$")
+_NUMBERED_START = re.compile(r"^(?:\d{1,2}|[IVX]{1,5})\.\s+[A-Z]")
 
 
 def heading_like(text: str) -> bool:
-    """Short, capitalised and without a sentence's end: a line set apart as a heading."""
-    return len(text.split()) <= 16 and not _UNFINISHED.search(text.rstrip(":")) and text[:1].isupper()
+    """Short, capitalised and without a sentence's end: a line set apart as a heading. A numbered one
+    ("2. Advancing Cooperation on ... and Supply Chains") may run longer."""
+    numbered = _NUMBERED_START.match(text)
+    limit = 20 if numbered else 16
+    return (len(text.split()) <= limit and not _UNFINISHED.search(text.rstrip(":"))
+            and (text[:1].isupper() or bool(numbered)))
 
 
 def join_broken_lines(lines: Iterable[str]) -> list[str]:

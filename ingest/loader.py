@@ -136,7 +136,7 @@ def parse(data: bytes, path: Path, reader: Reader, sidecar: dict[str, object], d
     parties = (
         [normalise_country(str(p)) for p in parties_raw]
         if isinstance(parties_raw, list)
-        else find_parties(title, clauses, doc_type)
+        else find_parties(title, clauses, doc_type, text)
     )
     meta = extra_fields(declared)
     if hints.source and "url" not in meta and "source_url" not in meta:

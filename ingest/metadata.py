@@ -17,7 +17,7 @@ _DOC_TYPE_CUES: list[tuple[str, str]] = [
     (r"\bfact ?sheets?\b", "fact_sheet"),
     (r"\b(press|media|news) releases?\b|\bfor immediate release\b", "press_release"),
     (r"\bexecutive orders?\b|\bproclamations?\b|\bit is hereby ordered\b", "executive_order"),
-    (r"\bjoint statements?\b|\b(?:joint )?declarations?\b|\bleaders['’]? statements?\b|\bjoint communiqu"
+    (r"\bjoint (?:[A-Z][\w.–-]* ){0,3}statements?\b|\b(?:joint )?declarations?\b|\bleaders['’]? statements?\b|\bjoint communiqu"
      r"|^statements? (?:on|of|regarding|concerning)\b"
      r"|\bstatements? of intent\b", "joint_statement"),
     (r"\baction plans?\b|\broad ?maps?\b", "action_plan"),

@@ -26,6 +26,7 @@ ALIASES = {
     "kosovo": "Kosovo", "republic of kosovo": "Kosovo",  # a party to many instruments; no ISO 3166 entry
     "united kingdom of great britain and northern ireland": "United Kingdom", "northern ireland": "United Kingdom",
     "brunei darussalam": "Brunei", "brunei": "Brunei", "uae": "United Arab Emirates",
+    "european commission": "European Union",  # the Commission signs for the Union
     "lao people's democratic republic": "Laos", "lao pdr": "Laos", "laos": "Laos",
 }
 # Parties that are not states but sign as one.
@@ -71,7 +72,8 @@ _SENTENCE_START = re.compile(r"(?<![A-Z])[.;!?]\s+(?=[A-Z\"“])")
 # "Declaration between the Kingdom of Spain and the United States of America on ..."
 _BETWEEN = re.compile(r"\bbetween\s+(.{3,80}?)\s+and\s+(.{3,80}?)(?=\s+(?:on|concerning|regarding|for|to|in)\s|[,.;:]|$)",
                       re.IGNORECASE)
-_PAIR = re.compile(r"\b([A-Z][\w.]*(?:\s[A-Z][\w.]*){0,3})\s?[-–—]\s?([A-Z][\w.]*(?:\s[A-Z][\w.]*){0,3})\b")
+# "United States–Japan Framework": a lookahead, so that "Twenty-First Century U.S.-UK" yields both pairs.
+_PAIR = re.compile(r"(?=\b([A-Z][\w.]*(?:\s[A-Z][\w.]*){0,3})\s?[-–—]\s?([A-Z][\w.]*(?:\s[A-Z][\w.]*){0,3})\b)")
 
 
 def normalise_country(name: str) -> str:
@@ -100,14 +102,15 @@ def resolve_country(name: str) -> str | None:
     return None
 
 
-def find_parties(title: str, clauses: list[Clause], doc_type: str = "") -> list[str]:
+def find_parties(title: str, clauses: list[Clause], doc_type: str = "", text: str = "") -> list[str]:
     found: list[str] = []
     if doc_type == "executive_order":
         body = " ".join(c.text for c in clauses if c.kind != "title")
         if (enacted := _ENACTED_BY.search(body)) and (state := _longest(enacted.group("state").split(), False)):
             return [state]  # an order binds the state whose head issues it, whatever countries it names
         # A memorandum's addressees are the issuing state's officials ("THE UNITED STATES TRADE REPRESENTATIVE").
-        addressees = [c.text for c in clauses[:16] if c.text.isupper() and not c.text.startswith("SUBJECT")]
+        head = text[:2500] or "\n\n".join(c.text for c in clauses[:16])  # capitals lines may have become headings
+        addressees = [t for t in head.split("\n\n") if t.isupper() and not t.startswith("SUBJECT")]
         if (state_named := countries_in(" ".join(addressees))):
             return state_named[:1]
     if doc_type in ANNOUNCEMENTS and (named := announced_parties(title, clauses)):

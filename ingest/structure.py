@@ -24,6 +24,7 @@ from ingest.structure_rules import (
     SIGNATURE_CUES,
     WORD_RANK,
     Heading,
+    bold_numbered_heading,
     caps_heading,
     human_label,
     is_lettered_part,
@@ -171,10 +172,10 @@ class _Builder:
 
     def _heading(self, block: Block, start: int) -> bool:
         text = block.text.strip()
-        found = numbered_heading(text)
+        found = numbered_heading(text) or (bold_numbered_heading(text) if block.emphasised else None)
         if found is not None and not found.title and not found.rest:
             found = self._title_below(found, block)
-        if found is not None and (found.word or block.heading_level is not None or len(text) < 90):
+        if found is not None and (found.word or block.heading_level is not None or block.emphasised or len(text) < 90):
             self._open_numbered(found, block, start)
             if found.rest:
                 rest_start = start + block.text.rindex(found.rest)

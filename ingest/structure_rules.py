@@ -24,7 +24,9 @@ _NUMBERED_HEADING = re.compile(
     re.IGNORECASE,
 )
 _NUMERIC_HEADING = re.compile(
-    r"^(?P<num>[0-9]{1,2}(?:\.[0-9]{1,2})*|[IVX]{1,5}(?=\.)|[A-H](?=\.))\.?\s+(?P<title>[A-Z][^.;:]{1,100})$")
+    r"^(?P<num>[0-9]{1,2}(?:\.[0-9]{1,2})*|[IVX]{1,5}(?=\.)|[A-H](?=\.))\.?\s+"
+    r"(?P<title>[A-Z](?:[^.;:]|\.(?=[A-Z]\.|[-–]))" "{1,100})$")  # "U.S.-UK" inside a heading is no full stop
+_BOLD_NUMBERED = re.compile(r"^(?P<num>[0-9]{1,2}|[IVX]{1,5})\.\s+(?P<title>[A-Z].{2,200})$")
 _GLUED_NUMBER = re.compile(r"^(Section|Sec\.|Article|Art\.)(\d)", re.IGNORECASE)
 NUMBER_MARK = re.compile(r"^(?:\((?P<paren>[0-9]{1,3})\)|(?P<num>[0-9]{1,3}(?:\.[0-9]{1,3})*)[.)]"
                          r"|(?P<dotted>[0-9]{1,3}(?:\.[0-9]{1,3})+))\s+")
@@ -94,6 +96,17 @@ def numbered_heading(text: str) -> Heading | None:
         key = str(to_arabic(num)) if num.isalpha() else num  # "II. Objectives" is the second part
         return Heading(f"s{key}", f"Section {num}", numeric.group("title").strip(), "", key)
     return None
+
+
+def bold_numbered_heading(text: str) -> Heading | None:
+    """A numbered line set in bold ("2. Advancing Cooperation on Technology Protection, Toolkits and
+    Supply Chains"): a heading even when it is longer or less title-cased than a plain line must be."""
+    match = _BOLD_NUMBERED.match(text)
+    if not match or len(match.group("title").split()) > 20 or SENTENCE_END.search(text):
+        return None
+    num = match.group("num")
+    key = str(to_arabic(num)) if num.isalpha() else num
+    return Heading(f"s{key}", f"Section {num}", match.group("title").strip(), "", key)
 
 
 def is_lettered_part(heading: Heading) -> bool:

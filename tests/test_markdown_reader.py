@@ -426,3 +426,22 @@ def test_lettered_parts_of_a_section_and_a_clause_that_opens_with_its_first_item
     assert citation_of(doc, "outreach event") == "Section II.F (Trade and Security), Investment Screening, para 1"
     assert citation_of(doc, "a certificate of origin") == (
         "Section II.F (Trade and Security), Investment Screening, para 2(a)(ii)")
+
+
+def test_bold_numbered_headings_pairs_in_any_position_and_the_commission(tmp_path: Path) -> None:
+    doc = ingest.load(write(tmp_path, "declaration.md", (
+        "---\ntitle: 'The Harbour Declaration: A Plan for a Twenty-First Century U.S.-UK Partnership'\n---\n\n"
+        "**2. Advancing Ever Closer Cooperation on Technology Protection,\nEconomic Security Toolkits and Supply "
+        "Chains **\n\nWe intend to align export controls on chips.\n\n"
+        "**5. Strengthening our Alliance Across Defense, Health Security, and\nSpace**\n\n"
+        "We intend to fund joint satellites.\n"
+    )))
+    assert sorted(doc.parties) == ["United Kingdom", "United States"]
+    assert citation_of(doc, "export controls on chips").startswith("Section 2 (Advancing Ever Closer Cooperation")
+    assert citation_of(doc, "joint satellites").startswith("Section 5 (Strengthening our Alliance")
+    lng = ingest.load(write(tmp_path, "lng.md", (
+        "---\ntitle: Joint US-EU Statement between the United States and the European Commission on Gas\n---\n\n"
+        "The two sides will cut reliance on gas from Russia and help Ukraine.\n"
+    )))
+    assert lng.doc_type == "joint_statement"
+    assert sorted(lng.parties) == ["European Union", "United States"]
