@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+import ingest
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -70,3 +72,10 @@ def kb(accords_home: Path):  # type: ignore[no-untyped-def]
     from kb.settings import Settings
 
     return KnowledgeBase(Settings.resolve(accords_home))
+
+
+def citation_of(doc: ingest.Document, words: str) -> str:
+    """The citation of the one clause holding words; fails, listing the clauses, when none or several do."""
+    hits = [c for c in doc.clauses if words in c.text]
+    assert len(hits) == 1, [c.text for c in doc.clauses]
+    return hits[0].citation

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import ingest
+from tests.conftest import citation_of
 
 PAGE = """<!doctype html><html><head><title>{title} | Example Office</title>
 <meta property="article:published_time" content="2025-05-02T10:00:00-04:00"></head>
@@ -20,11 +21,6 @@ def load_page(tmp_path: Path, title: str, body: str) -> ingest.Document:
     path.write_text(PAGE.format(title=title, body=FILLER + body), encoding="utf-8")
     return ingest.load(path)
 
-
-def citation_of(doc: ingest.Document, words: str) -> str:
-    hits = [c for c in doc.clauses if words in c.text]
-    assert len(hits) == 1, [c.text for c in doc.clauses]
-    return hits[0].citation
 
 
 def test_ordered_lists_are_cited_by_the_numbers_a_browser_shows(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ import pytest
 
 import ingest
 from ingest.errors import IngestError
+from tests.conftest import citation_of
 
 MARKUP = re.compile(r"\*\*|__|<[a-zA-Z/!]|&[a-z]+;|\\[^\w\s]|\]\(|\[\^")
 
@@ -21,11 +22,6 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
 
-
-def citation_of(doc: ingest.Document, words: str) -> str:
-    hits = [c for c in doc.clauses if words in c.text]
-    assert len(hits) == 1, [c.text for c in doc.clauses]
-    return hits[0].citation
 
 
 def test_front_matter_gives_title_posting_date_and_source(tmp_path: Path) -> None:
