@@ -124,7 +124,7 @@ def first_ingest(n: int, workdir: Path) -> tuple[dict[str, Any], Any, Any]:
     from extract.encoder import get_encoder
     from kb.api import KnowledgeBase
     from kb.settings import Settings
-    from kb.store import embedding_text
+    from kb.store.sqlite import embedding_text
 
     out: dict[str, Any] = {"clauses": n, "load_before": os.getloadavg()[0]}
     docs = list(synthetic_documents(n, workdir / "files"))
@@ -240,8 +240,8 @@ def run_search_only(n: int, workdir: Path) -> dict[str, Any]:
     from extract.encoder import get_encoder
     from kb.api import KnowledgeBase
     from kb.settings import Settings
-    from kb.store import vector_tag
-    from kb.vectors import clause_metadata
+    from kb.store.sqlite import vector_tag
+    from kb.store.vectors import clause_metadata
 
     out: dict[str, Any] = {"clauses": n, "load_before": os.getloadavg()[0], "search_only": True}
     settings = Settings.resolve(workdir / "kb")

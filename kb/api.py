@@ -1,10 +1,15 @@
-"""The one Python API: the CLI, the HTTP API and the MCP server are thin shells over KnowledgeBase."""
+"""The one Python API: the CLI, the HTTP API and the MCP server are thin shells over KnowledgeBase.
+
+Every capability is a method here, with typed inputs and pydantic results: ingest, reading, search,
+commitments, compare and report, deadlines, claims, diff, the context pack, doctor and repair,
+reindex and evaluation. The shells never reach past it to the store, the index or the encoder.
+"""
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Iterator
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,9 +17,11 @@ import ingest
 from extract.models import Commitment
 from ingest.loader import Discovered
 from ingest.models import Document
-from ingest.parties import normalise_country, resolve_country
+from kb.context import ContextPack, build_context
 from kb.errors import StaleVectors, UnknownDocument, UsageProblem
-from kb.faults import crash_point
+from kb.followthrough.claims import ClaimsReport, check_claims
+from kb.followthrough.deadlines import INSTRUMENT_TYPES, DeadlineRow, list_deadlines
+from kb.followthrough.diff import DiffReport, diff_documents
 from kb.models import (
     DocSummary,
     FailedFile,
@@ -25,13 +32,24 @@ from kb.models import (
     SearchResults,
     SkippedFile,
 )
+from kb.names import canonical_party, names_mineral, party_key
+from kb.report.build import ALIGN_THRESHOLD, compare_documents, report_documents
+from kb.report.models import ComparisonReport
 from kb.settings import Settings
-from kb.store import EMBEDDING_LAYOUT, Store, tag_layout, text_hash, vector_tag
+from kb.store.doctor import DoctorReport, diagnose, docs_missing_vectors, orphan_vectors
+from kb.store.faults import crash_point
+from kb.store.sqlite import EMBEDDING_LAYOUT, Store, tag_layout, text_hash, vector_tag
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from extract.encoder import Encoder
-    from kb.search import Searcher
-    from kb.vectors import VectorIndex
+    from ingest.models import Clause
+    from kb.eval.extraction import ExtractionReport
+    from kb.eval.ingest import IngestEvalReport
+    from kb.eval.search import SearchEvalReport
+    from kb.search.searcher import Searcher
+    from kb.store.vectors import VectorIndex
 
 ProgressHook = Callable[[str], None]
 BATCH_FILES = 16  # documents parsed, extracted and embedded together
@@ -51,7 +69,7 @@ class KnowledgeBase:
 
     @cached_property
     def index(self) -> VectorIndex:
-        from kb.vectors import VectorIndex
+        from kb.store.vectors import VectorIndex
 
         return VectorIndex.open(self.settings.chroma_path, self.settings.chroma_url)
 
@@ -69,7 +87,7 @@ class KnowledgeBase:
 
     @cached_property
     def searcher(self) -> Searcher:
-        from kb.search import Searcher
+        from kb.search.searcher import Searcher
 
         return Searcher(self.store, lambda: self.index, lambda: self.encoder, cache_dir=self.settings.data_dir / "cache",
                         thesaurus=self.settings.thesaurus)
@@ -178,8 +196,8 @@ class KnowledgeBase:
     @staticmethod
     def _vector_inputs(docs: list[Document], found: list[list[Commitment]]
                        ) -> tuple[list[str], list[str], list[dict[str, Any]]]:
-        from kb.store import embedding_text
-        from kb.vectors import clause_metadata
+        from kb.store.sqlite import embedding_text
+        from kb.store.vectors import clause_metadata
 
         ids: list[str] = []
         texts: list[str] = []
@@ -225,7 +243,7 @@ class KnowledgeBase:
             finally:
                 self._lock_depth -= 1
             return
-        from kb.locking import write_lock
+        from kb.store.locking import write_lock
 
         with write_lock(self.settings.data_dir, self.settings.lock_timeout_s, wait=wait) as held:
             if not held:
@@ -357,25 +375,133 @@ class KnowledgeBase:
                 f"{EMBEDDING_LAYOUT}; run 'accords reindex' to rebuild them"
             )
 
+    def doc_ids(self) -> list[str]:
+        return self.store.doc_ids()
 
-@lru_cache(maxsize=4096)
-def canonical_party(name: str) -> str:
-    """A party name as ingest stores it ("japan" -> "Japan", "U.S." -> "United States")."""
-    # Dotted abbreviations lose their last dot to the name cleaning ("U.S." -> "U.S"), which then
-    # misses the alias table; without dots they are found ("US", "UK").
-    return resolve_country(name) or resolve_country(name.replace(".", "")) or normalise_country(name)
+    def clauses(self, doc_id: str) -> list[Clause]:
+        self.require(doc_id)
+        return self.store.clauses(doc_id)
 
+    def clause_rows(self, clause_ids: list[str]) -> dict[str, dict[str, Any]]:
+        """Stored clauses by id, each with its citation, page, text and document title."""
+        return self.store.clause_rows(clause_ids)
 
-def party_key(name: str) -> str:
-    """The form two party names are compared in: the canonical name, case folded."""
-    return canonical_party(name).casefold()
+    def clause_vectors(self, clause_ids: list[str], embed_missing: bool = True) -> dict[str, np.ndarray]:
+        """The stored clause vectors; a clause Chroma lacks is embedded from its stored text unless
+        embed_missing is False (then it is simply absent)."""
+        vectors = self.index.vectors(clause_ids)
+        missing = set(clause_ids) - set(vectors)
+        if missing and embed_missing:
+            doc_ids = sorted({cid.split("/", 1)[0] for cid in missing})
+            rows = [r for r in self.store.embedding_inputs(doc_ids) if r[0] in missing]
+            if rows:
+                encoded = self.encoder.encode([text for _, _, text in rows])
+                vectors.update({cid: encoded[i] for i, (cid, _, _) in enumerate(rows)})
+        return vectors
 
+    # -- comparing and following through --------------------------------------------------------
+    def compare(self, doc_ids: Sequence[str], threshold: float = ALIGN_THRESHOLD) -> ComparisonReport:
+        """The comparison report of two or more stored documents."""
+        return compare_documents(self, doc_ids, threshold)
 
-def names_mineral(minerals: Iterable[str], wanted: str) -> bool:
-    """Whether wanted occurs as a whole word (case-insensitive) in one of the minerals; a plural
-    ending is allowed so that "rare earth" finds "rare earths" while "tin" does not find "titanium"."""
-    pattern = re.compile(rf"(?<!\w){re.escape(' '.join(wanted.split()))}(?:s|es)?(?!\w)", re.IGNORECASE)
-    return any(pattern.search(m) for m in minerals)
+    def report(self, doc_type: str | None = None, party: str | None = None,
+               threshold: float = ALIGN_THRESHOLD) -> ComparisonReport:
+        """Compare every agreement, framework and memorandum (or every document of doc_type), optionally
+        only those party is party to."""
+        return report_documents(self, doc_type, threshold, party)
+
+    def deadlines(self, before: dt.date | None = None, after: dt.date | None = None, party: str | None = None,
+                  as_of: dt.date | None = None, *, doc_types: Iterable[str] = (),
+                  statuses: Iterable[str] = (), signed: bool = False) -> list[DeadlineRow]:
+        """Every commitment with a deadline: dated rows by date, then those whose date is not known.
+
+        signed keeps signed instruments only: fact sheets, press releases and commentaries retell
+        another document's deadlines."""
+        types = [*doc_types, *(INSTRUMENT_TYPES if signed else ())]
+        return list_deadlines(self, before, after, party, as_of, doc_types=types, statuses=statuses)
+
+    def claims(self, doc_id: str, against: str | Iterable[str] | None = None) -> ClaimsReport:
+        """Check what a press release or fact sheet says against the signed texts it describes."""
+        return check_claims(self, doc_id, against)
+
+    def diff(self, old_id: str, new_id: str) -> DiffReport:
+        """What changed between two versions of a document: clauses and commitments."""
+        return diff_documents(self, old_id, new_id)
+
+    def context(self, question: str, k: int = 20, filters: SearchFilters | None = None,
+                mode: SearchMode = "hybrid", max_tokens: int = 2000) -> ContextPack:
+        """The best clauses for a question with citations and commitments, within a token budget."""
+        return build_context(self, question, k, filters, mode, max_tokens)
+
+    # -- upkeep -------------------------------------------------------------------------------------
+    def doctor(self) -> DoctorReport:
+        """Check SQLite against Chroma, the schema and the configured embedding model."""
+        return diagnose(self.store, self.index, self.settings.embed_model)
+
+    def repair(self) -> DoctorReport:
+        """Fix every problem doctor() finds; returns a fresh diagnosis listing what was done."""
+        before = self.doctor()
+        repairs: list[str] = []
+        with self.writing():  # taking the lock finishes interrupted documents
+            if before.interrupted:
+                repairs.append(f"finished {len(before.interrupted)} interrupted documents")
+            if before.foreign_models:
+                self.reindex()
+                repairs.append("rebuilt every vector with the configured model")
+            if orphans := orphan_vectors(self.store, self.index):
+                self.index.delete_ids(orphans)
+                repairs.append(f"deleted {len(orphans)} orphan vectors")
+            if drift := self.store.fts_drift():
+                for doc_id in drift:
+                    self.store.rebuild_fts(doc_id)
+                repairs.append(f"rebuilt the full-text rows of {len(drift)} documents")
+            if missing := docs_missing_vectors(self.store, self.index):
+                self.rebuild_vectors(missing)
+                repairs.append(f"re-embedded {len(missing)} documents with missing vectors")
+        after = self.doctor()
+        after.repairs = repairs
+        return after
+
+    def load_thesaurus(self) -> None:
+        """Read the configured search thesaurus now: a server checks it before it starts, so that a bad
+        file is one error at start-up rather than one per search."""
+        from kb.search.expansion import load_thesaurus
+
+        load_thesaurus(self.settings.thesaurus)
+
+    def warm_up(self) -> None:
+        """Open the store and load the embedding model now, so that the first search is fast."""
+        self.store.doc_ids()
+        self.searcher.encoder.encode(["warm up"])
+
+    # -- evaluation -----------------------------------------------------------------------------
+    def evaluate_search(self, gold: Iterable[str | Path] | str | Path | None = None,
+                        k_values: Sequence[int] = (5, 10)) -> SearchEvalReport:
+        """Recall and reciprocal rank of this knowledge base's search on gold queries."""
+        from kb.eval.search import evaluate_search, gold_files
+
+        return evaluate_search(self, gold_files(gold), k_values=tuple(k_values))
+
+    def evaluate_extraction(self, gold: Iterable[str | Path] | str | Path | None = None,
+                            corpus_dir: str | Path = "corpus", *, lodo: bool = True) -> ExtractionReport:
+        """Score the configured extractor on gold clauses of corpus documents (leave-one-document-out
+        unless lodo is False)."""
+        from kb.eval.extraction import evaluate_extraction, gold_files
+
+        return evaluate_extraction(gold_files(gold), corpus_dir, self.extractor, lodo=lodo)
+
+    def evaluate_clauses(self, path: str | Path) -> ExtractionReport:
+        """Score the configured extractor on loose labelled clauses (JSON lines)."""
+        from kb.eval.extraction import evaluate_clauses
+
+        return evaluate_clauses(path, self.extractor)
+
+    @staticmethod
+    def evaluate_ingest(gold: str | Path) -> IngestEvalReport:
+        """Score ingest (metadata, citations, markup left) on a labelled folder of real postings."""
+        from kb.eval.ingest import evaluate_ingest
+
+        return evaluate_ingest(Path(gold))
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:

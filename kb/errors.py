@@ -24,3 +24,15 @@ class StaleVectors(AccordsError):
 
 class VectorStoreUnavailable(AccordsError):
     """The Chroma server named by ACCORDS_CHROMA_URL cannot be reached."""
+
+
+def unreachable_server(exc: BaseException) -> VectorStoreUnavailable | None:
+    """The one-line error for a Chroma server lost mid-operation, if that is what exc (or its cause) is."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, VectorStoreUnavailable):
+            return seen
+        if isinstance(seen, ConnectionError) or type(seen).__module__.startswith(("httpx", "httpcore")):
+            return VectorStoreUnavailable(f"lost the connection to the Chroma server ({type(seen).__name__}: {seen})")
+        seen = seen.__cause__ or seen.__context__
+    return None

@@ -44,7 +44,7 @@ class Settings(BaseModel):
     @classmethod
     def _absolute_thesaurus(cls, value: str | None) -> str | None:
         """A relative path means the folder accords was started in, not wherever a server runs later."""
-        from kb.expansion import is_off
+        from kb.search.expansion import is_off
 
         if value is None or is_off(value):
             return value

@@ -6,6 +6,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -50,7 +51,7 @@ class CliResult:
 @pytest.fixture
 def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., CliResult]:
     """Run `accords ARGS` in this process through the real entry point (error mapping included)."""
-    from kb.cli import main
+    from kb.cli.app import main
 
     def run(*args: str) -> CliResult:
         capsys.readouterr()
@@ -79,3 +80,40 @@ def citation_of(doc: ingest.Document, words: str) -> str:
     hits = [c for c in doc.clauses if words in c.text]
     assert len(hits) == 1, [c.text for c in doc.clauses]
     return hits[0].citation
+
+
+def http_client(home: Path):  # type: ignore[no-untyped-def]
+    """A TestClient of the HTTP API over the knowledge base in home (use it as a context manager)."""
+    from fastapi.testclient import TestClient
+
+    from kb.api import KnowledgeBase
+    from kb.serve.http import create_app
+    from kb.settings import Settings
+
+    return TestClient(create_app(KnowledgeBase(Settings.resolve(home)), preload=False))
+
+
+def mcp_caller(home: Path) -> Callable[..., Any]:
+    """Call an MCP tool of a server built in this process (the same server `accords mcp` runs); a tool
+    returning a list has it unwrapped from MCP's {"result": [...]}."""
+    import asyncio
+
+    from mcp import Client
+
+    from kb.api import KnowledgeBase
+    from kb.serve.mcp import build_server
+    from kb.settings import Settings
+
+    server = build_server(KnowledgeBase(Settings.resolve(home)))
+
+    def call(tool: str, arguments: dict[str, Any]) -> Any:
+        async def once() -> Any:
+            async with Client(server) as client:
+                result = await client.call_tool(tool, arguments)
+                assert not result.is_error, result.content
+                return result.structured_content
+
+        found = asyncio.run(once())
+        return found["result"] if isinstance(found, dict) and set(found) == {"result"} else found
+
+    return call

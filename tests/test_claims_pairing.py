@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.claims import match_signed, pairs_with, pick_instruments, rank_instruments
+from kb.followthrough.claims import match_signed, pairs_with, pick_instruments, rank_instruments
 from kb.models import DocSummary
 
 US_AU = ["United States", "Australia"]

@@ -33,7 +33,7 @@ def corpus_kb(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-unty
 
 @pytest.fixture(scope="session")
 def four(corpus_kb):  # type: ignore[no-untyped-def]
-    from kb.compare import compare_documents
+    from kb.report.build import compare_documents
 
     return compare_documents(corpus_kb, [AU, JP, MY, TH])
 
@@ -58,7 +58,7 @@ def test_frameworks_both_show_stockpiling_and_public_finance(four) -> None:
 def test_export_ban_commitment_lives_in_the_joint_statement_not_the_mou(corpus_kb) -> None:
     """corpus/gold: Malaysia's pledge not to ban or cap mineral exports is in the joint statement on the
     reciprocal-trade agreement; the critical-minerals MOU has no export_restrictions commitment."""
-    from kb.compare import compare_documents
+    from kb.report.build import compare_documents
 
     report = compare_documents(corpus_kb, [MY, MY_STATEMENT, MY_TRADE])
     cell = report.matrix["export_restrictions"][MY_STATEMENT]
@@ -101,7 +101,7 @@ def test_alignment_is_one_to_one_and_finds_the_parallel_clauses(four) -> None:
 
 
 def test_align_clauses_groups_one_clause_per_document_above_the_threshold() -> None:
-    from kb.compare import align_clauses
+    from kb.report.build import align_clauses
 
     def unit(*xs: float) -> np.ndarray:
         v = np.array(xs, dtype=np.float32)
@@ -160,7 +160,7 @@ class _Page(HTMLParser):
 
 
 def test_html_report_parses_holds_the_matrix_and_every_evidence_link_resolves(four) -> None:
-    from kb.report_html import anchor, to_html
+    from kb.report.html import anchor, to_html
 
     page = to_html(four)
     parser = _Page()
@@ -180,7 +180,7 @@ def test_html_report_parses_holds_the_matrix_and_every_evidence_link_resolves(fo
 
 
 def test_markdown_and_csv_hold_the_matrix(four) -> None:
-    from kb.report_md import to_csv, to_markdown
+    from kb.report.markdown import to_csv, to_markdown
 
     text = to_markdown(four)
     assert ("| Commitment type | US–Australia framework | US–Japan framework | US–Malaysia memorandum "

@@ -18,7 +18,7 @@ def _doc(doc_id: str, parties: list[str], doc_type: str, date: dt.date | None = 
 
 
 def test_labels_name_the_parties_shortly_and_the_kind_of_document() -> None:
-    from kb.compare_text import doc_labels
+    from kb.report.text import doc_labels
 
     docs = [_doc("jp", ["Japan", "United States"], "framework"),
             _doc("my", ["United States", "Malaysia"], "memorandum"),
@@ -39,7 +39,7 @@ def test_labels_name_the_parties_shortly_and_the_kind_of_document() -> None:
 
 
 def test_equal_labels_are_told_apart_by_year_then_date_then_id() -> None:
-    from kb.compare_text import doc_labels
+    from kb.report.text import doc_labels
 
     thai = ["Thailand", "United States"]
     # Stored with Thailand first, named in the title with the United States first: the title's order wins.
@@ -113,13 +113,13 @@ def study_kb(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyp
 
 @pytest.fixture(scope="module")
 def report(study_kb):  # type: ignore[no-untyped-def]
-    from kb.compare import compare_documents
+    from kb.report.build import compare_documents
 
     return compare_documents(study_kb, list(STUDY))
 
 
 def test_every_format_heads_its_columns_with_the_labels(report) -> None:  # type: ignore[no-untyped-def]
-    from kb.compare import render
+    from kb.report.render import render
 
     assert {d.doc_id: d.label for d in report.documents} == LABELS
     as_json = json.loads(render(report, "json"))
@@ -139,7 +139,7 @@ def test_every_format_heads_its_columns_with_the_labels(report) -> None:  # type
 
 
 def test_titles_and_dates_stay_out_of_the_matrix_head(report) -> None:  # type: ignore[no-untyped-def]
-    from kb.compare import render
+    from kb.report.render import render
 
     md = render(report, "md")
     head = next(line for line in md.splitlines() if line.startswith("| Commitment type |"))

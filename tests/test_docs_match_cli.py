@@ -16,9 +16,8 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 def cli_commands() -> dict[str, Any]:
     """Every command of `accords`, by its full name ("search", "eval ingest")."""
-    from kb.cli import _register_command_modules, app
+    from kb.cli.app import app
 
-    _register_command_modules()
     root: Any = typer.main.get_command(app)  # Typer's own click types: a group has .commands
     found: dict[str, Any] = {}
     for name, command in root.commands.items():

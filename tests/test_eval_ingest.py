@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import ingest
-from kb.eval_ingest import (
+from kb.eval.ingest import (
     NOT_FOUND,
     NOT_LOADED,
     IngestEvalReport,

@@ -1,4 +1,4 @@
-"""Query expansion from the thesaurus (kb/expansion.py) and its keyword list in hybrid search."""
+"""Query expansion from the thesaurus (kb/search/expansion.py) and its keyword list in hybrid search."""
 from __future__ import annotations
 
 from collections import Counter
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kb.expansion import DEFAULT_THESAURUS, Thesaurus, ThesaurusError, load_thesaurus, parse_thesaurus
 from kb.models import SearchFilters
+from kb.search.expansion import DEFAULT_THESAURUS, Thesaurus, ThesaurusError, load_thesaurus, parse_thesaurus
 from kb.settings import Settings
 
 EXIT = Thesaurus((("withdraw", "discontinue", "terminate", "pull out"), ("fast-track", "expedite", "streamline"),
@@ -45,7 +45,7 @@ def test_a_stopword_never_matches_alone_and_one_entry_per_stem_is_added() -> Non
 def test_stems_are_right_from_many_threads() -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    from kb.expansion import stems
+    from kb.search.expansion import stems
 
     words = ["withdrawal", "amendments", "expedited", "licences", "stockpiling", "refineries"] * 400
     expected = [stems(w) for w in words]
@@ -130,7 +130,7 @@ def chile(kb, tmp_path: Path):  # type: ignore[no-untyped-def]
 
 def test_everyday_words_find_the_drafting_words(chile, accords_home: Path) -> None:
     from kb.api import KnowledgeBase
-    from kb.search import parse_query
+    from kb.search.searcher import parse_query
 
     query = "can one side pull out of the deal"  # shares no word with "discontinue ... by written notification"
     assert chile.search(query, mode="lexical").results == []
@@ -177,7 +177,7 @@ def test_cli_lists_the_expansions_and_a_bad_thesaurus_is_one_line(run_cli, chile
 
 def test_expanded_list_equals_bm25_over_terms_and_entries_at_once(chile) -> None:
     # Adding the entries' scores to the keyword list's is exact below SPLIT_ROWS: FTS5's BM25 sums over phrases.
-    from kb.search import _quote, parse_query, term_match
+    from kb.search.searcher import _quote, parse_query, term_match
 
     searcher = chile.searcher
     for query in ("can one side pull out of the annual talks", "fast-tracking screening of mineral investments"):
@@ -193,7 +193,7 @@ def test_expanded_list_equals_bm25_over_terms_and_entries_at_once(chile) -> None
 
 def test_on_large_collections_common_entries_alone_bring_no_candidates(chile) -> None:
     # entry_rows=1 makes the collection "large"; "participant" is in most of its clauses, "discontinue" in one.
-    from kb.search import Searcher, parse_query
+    from kb.search.searcher import Searcher, parse_query
 
     large = Searcher(chile.store, chile.index, chile.encoder, entry_rows=1, common_share=0.2)
     parsed = parse_query("what each side promised")
@@ -204,7 +204,7 @@ def test_on_large_collections_common_entries_alone_bring_no_candidates(chile) ->
 
 
 def test_past_the_row_budget_only_the_rarest_entries_are_scored(chile) -> None:
-    from kb.search import Searcher
+    from kb.search.searcher import Searcher
 
     # "discontinue" is in one clause, "written" in two (notification and consent): three rows in all.
     entries = ['"written"', '"discontinue"']
@@ -218,7 +218,7 @@ def test_http_says_the_thesaurus_is_unreadable(chile, accords_home: Path, tmp_pa
     from fastapi.testclient import TestClient
 
     from kb.api import KnowledgeBase
-    from kb.http import create_app
+    from kb.serve.http import create_app
 
     bad = tmp_path / "bad.yaml"
     bad.write_text("- [lonely]\n", encoding="utf-8")

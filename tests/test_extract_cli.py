@@ -72,7 +72,7 @@ def test_extract_refuses_a_missing_taxonomy(run_cli, framework: Path, tmp_path: 
 
 
 def test_evaluation_on_a_small_gold(framework: Path, tmp_path: Path, extractor) -> None:  # type: ignore[no-untyped-def]
-    from kb.eval_extraction import evaluate_extraction
+    from kb.eval.extraction import evaluate_extraction
 
     gold = tmp_path / "gold.jsonl"
     lines = [

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from kb.claims import Claim, ClaimsReport, check_claims, match_signed, same_amount
-from kb.deadlines import add_period, list_deadlines
-from kb.diff import diff_documents
+from kb.followthrough.claims import Claim, ClaimsReport, check_claims, match_signed, same_amount
+from kb.followthrough.deadlines import add_period, list_deadlines
+from kb.followthrough.diff import diff_documents
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -137,7 +137,6 @@ def test_calendar_arithmetic(start: dt.date, count: int, unit: str, expected: dt
 
 
 def test_deadlines_command_json(corpus_kb, run_cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    _with_commands(monkeypatch)
     data_dir = corpus_kb.settings.data_dir
     result = run_cli("--data-dir", data_dir, "deadlines", "--json", "--signed", "--as-of", "2025-12-01")
     assert result.code == 0, result.stderr
@@ -204,7 +203,6 @@ def test_against_names_the_signed_text(corpus_kb) -> None:  # type: ignore[no-un
 
 
 def test_claims_command(corpus_kb, run_cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    _with_commands(monkeypatch)
     data_dir = corpus_kb.settings.data_dir
     md = run_cli("--data-dir", data_dir, "claims", "au-pm-media-release")
     assert md.code == 0, md.stderr
@@ -249,7 +247,6 @@ def test_renumbered_and_reworded_clauses_align_by_meaning(corpus_kb) -> None:  #
 
 
 def test_diff_command(corpus_kb, run_cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    _with_commands(monkeypatch)
     data_dir = corpus_kb.settings.data_dir
     shown = run_cli("--data-dir", data_dir, "diff", THAI, f"{THAI}-edited")
     assert shown.code == 0, shown.stderr
@@ -266,7 +263,7 @@ def test_http_routes(corpus_kb) -> None:  # type: ignore[no-untyped-def]
     from fastapi.testclient import TestClient
 
     from kb.api import KnowledgeBase
-    from kb.followthrough_api import router
+    from kb.serve.followthrough_routes import router
 
     app = FastAPI()
     app.state.kb = KnowledgeBase(corpus_kb.settings)  # its own SQLite connection, opened on the app's thread
@@ -282,11 +279,3 @@ def test_http_routes(corpus_kb) -> None:  # type: ignore[no-untyped-def]
         assert diff["summary"]["added"] == 1
         assert client.get("/diff", params={"old": THAI, "new": "no-such-doc"}).status_code == 404
         assert client.get("/deadlines", params={"before": "2026-13-01"}).status_code == 422
-
-
-def _with_commands(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Register the follow-through commands on the real entry point if kb/cli.py does not yet."""
-    import kb.cli
-
-    if "kb.commands.followthrough" not in kb.cli.COMMAND_MODULES:
-        monkeypatch.setattr(kb.cli, "COMMAND_MODULES", (*kb.cli.COMMAND_MODULES, "kb.commands.followthrough"))

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from kb.fusion import RRF_K, reciprocal_rank
-from kb.search import fts_match, parse_query
+from kb.search.fusion import RRF_K, reciprocal_rank
+from kb.search.searcher import fts_match, parse_query
 
 
 def test_rrf_rewards_agreement_between_rankers() -> None:

@@ -47,7 +47,7 @@ def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def app_for(home: Path, **options):  # type: ignore[no-untyped-def]
     from kb.api import KnowledgeBase
-    from kb.http import create_app
+    from kb.serve.http import create_app
     from kb.settings import Settings
 
     return create_app(KnowledgeBase(Settings.resolve(home)), **options)
@@ -344,7 +344,7 @@ def test_serve_and_mcp_commands_are_registered(run_cli) -> None:  # type: ignore
 @pytest.mark.parametrize("host, loopback", [("127.0.0.1", True), ("::1", True), ("localhost", True),
                                             ("0.0.0.0", False), ("192.168.1.20", False), ("example.org", False)])
 def test_serve_knows_which_hosts_stay_on_this_machine(host: str, loopback: bool) -> None:
-    from kb.commands.serve import _is_loopback
+    from kb.cli.commands.serve import _is_loopback
 
     assert _is_loopback(host) is loopback
 
@@ -363,7 +363,7 @@ def test_unreachable_chroma_server_is_a_503_and_lexical_search_still_answers(hom
     import socket
 
     from kb.api import KnowledgeBase
-    from kb.http import create_app
+    from kb.serve.http import create_app
     from kb.settings import Settings
 
     with socket.socket() as s:  # a port nothing listens on

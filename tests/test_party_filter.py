@@ -6,7 +6,6 @@ answer does not depend on how ingest reads parties from a text.
 """
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,6 +13,8 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+
+from tests.conftest import http_client, mcp_caller
 
 JAPAN_DOC, AUSTRALIA_DOC = "lantern-japan-framework", "harbour-australia-framework"
 AS_OF = dt.date(2025, 9, 1)
@@ -66,37 +67,13 @@ def kb(home: Path):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def http(home: Path) -> Iterator[TestClient]:
-    from kb.api import KnowledgeBase
-    from kb.http import create_app
-    from kb.settings import Settings
-
-    with TestClient(create_app(KnowledgeBase(Settings.resolve(home)), preload=False)) as client:
+    with http_client(home) as client:
         yield client
 
 
 @pytest.fixture(scope="module")
 def mcp(home: Path) -> Callable[[str, dict[str, Any]], Any]:
-    """Call an MCP tool of a server built in this process (the same server `accords mcp` runs)."""
-    from mcp import Client
-
-    from kb.api import KnowledgeBase
-    from kb.mcp_server import build_server
-    from kb.settings import Settings
-
-    server = build_server(KnowledgeBase(Settings.resolve(home)))
-
-    def call(tool: str, arguments: dict[str, Any]) -> Any:
-        async def once() -> Any:
-            async with Client(server) as client:
-                result = await client.call_tool(tool, arguments)
-                assert not result.is_error, result.content
-                return result.structured_content
-
-        found = asyncio.run(once())
-        # a tool returning a list has it wrapped as {"result": [...]}
-        return found["result"] if isinstance(found, dict) and set(found) == {"result"} else found
-
-    return call
+    return mcp_caller(home)
 
 
 def _keys(rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
@@ -156,9 +133,7 @@ def test_search_by_party_is_the_same_in_every_shell(kb, http, mcp, run_cli, home
 
 
 def test_deadlines_by_party_are_the_same_in_every_shell(kb, http, mcp, run_cli, home: Path) -> None:
-    from kb.deadlines import list_deadlines
-
-    api = _keys([r.model_dump() for r in list_deadlines(kb, party="australia", as_of=AS_OF)])
+    api = _keys([r.model_dump() for r in kb.deadlines(party="australia", as_of=AS_OF)])
     assert api and {cid.split("/")[0] for cid, _ in api} == {AUSTRALIA_DOC}
     cli = run_cli("--data-dir", home, "deadlines", "--party", "australia", "--as-of", AS_OF.isoformat(), "--json")
     assert cli.code == 0, cli.stderr
@@ -169,7 +144,7 @@ def test_deadlines_by_party_are_the_same_in_every_shell(kb, http, mcp, run_cli, 
 
 
 def test_mineral_is_matched_as_a_whole_word_in_every_shell(kb, http, mcp, run_cli, home: Path) -> None:
-    from kb.api import names_mineral
+    from kb.names import names_mineral
 
     assert names_mineral(["rare earths"], "Rare Earth") and names_mineral(["tin"], "TIN")
     assert not names_mineral(["titanium"], "tin") and not names_mineral(["rare earths"], "earth metals")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.faults import INGEST_POINTS
+from kb.store.faults import INGEST_POINTS
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow  # real processes killed mid-ingest, each loading the models anew

@@ -6,8 +6,8 @@ from pathlib import Path
 import numpy as np
 
 from kb.models import SearchFilters
-from kb.search import Searcher
-from kb.vectors import VectorIndex
+from kb.search.searcher import Searcher
+from kb.store.vectors import VectorIndex
 from tests.test_search_scale_paths import write_frameworks
 
 
@@ -48,7 +48,7 @@ def test_forked_child_embeds_on_a_thread_of_its_own() -> None:
     forever for its first query vector."""
     import multiprocessing
 
-    from kb.search import _embedder
+    from kb.search.searcher import _embedder
 
     assert _embedder().submit(int, "1").result(timeout=30) == 1
     context = multiprocessing.get_context("fork")
@@ -61,6 +61,6 @@ def test_forked_child_embeds_on_a_thread_of_its_own() -> None:
 
 
 def _embed_in_child() -> None:
-    from kb.search import _embedder
+    from kb.search.searcher import _embedder
 
     raise SystemExit(0 if _embedder().submit(int, "2").result(timeout=30) == 2 else 1)

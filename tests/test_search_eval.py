@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.eval_search import RECALL_BAR, evaluate_search, gold_files, load_gold
+from kb.eval.search import RECALL_BAR, evaluate_search, gold_files, load_gold
 from tests.conftest import ATLANTIS_SECTION, CORPUS
 
 pytestmark = pytest.mark.quality  # search measured over the gold and held-out query sets

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from kb.models import SearchFilters
-from kb.provisions import load_provisions
+from kb.search.provisions import load_provisions
 
 PERU = """\
 Memorandum of Understanding between the Government of the United States of America and the Government of \
@@ -90,10 +90,10 @@ def test_cli_names_the_provision_kinds(run_cli, memoranda) -> None:
 
 
 def test_named_documents_come_first_in_the_provision_list(memoranda, monkeypatch: pytest.MonkeyPatch) -> None:
-    import kb.search
+    import kb.search.searcher
 
     # With room for one cue clause only, the named memorandum's must still be the one (not Peru's).
-    monkeypatch.setattr(kb.search, "PROVISION_CANDIDATES", 1)
+    monkeypatch.setattr(kb.search.searcher, "PROVISION_CANDIDATES", 1)
     query = "is the Namibia memorandum something a court could enforce"
     found = memoranda.search(query, k=3)
     assert found.scope == ["us-namibia-mou"] and found.provisions
@@ -119,7 +119,7 @@ def test_a_quoted_query_keeps_its_commitment_types(memoranda) -> None:
 
 
 def test_expanded_lists_only_the_entries_searched(memoranda) -> None:
-    from kb.search import Searcher, parse_query
+    from kb.search.searcher import Searcher, parse_query
 
     parsed = parse_query("what if one country wants to walk away")
     assert "discontinue" in memoranda.searcher.expansions(parsed)  # in one clause; the other entries in none
@@ -131,7 +131,7 @@ def test_http_search_carries_provisions(memoranda) -> None:
     from fastapi.testclient import TestClient
 
     from kb.api import KnowledgeBase
-    from kb.http import create_app
+    from kb.serve.http import create_app
 
     with TestClient(create_app(KnowledgeBase(memoranda.settings), preload=False)) as client:
         found = client.post("/search", json={"query": "what if one country wants to walk away", "k": 2}).json()
@@ -141,7 +141,7 @@ def test_http_search_carries_provisions(memoranda) -> None:
 def test_provision_kinds_count_only_when_one_wins(memoranda) -> None:
     import numpy as np
 
-    from kb.search import PROVISION, TYPE_MARGIN, TYPE_NEAREST
+    from kb.search.searcher import PROVISION, TYPE_MARGIN, TYPE_NEAREST
 
     searcher = memoranda.searcher
     names, examples, owner = searcher._type_examples()

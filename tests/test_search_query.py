@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from kb.fusion import reciprocal_rank, reweight
-from kb.search import BM25_WEIGHTS, fts_match, parse_query, phrase_pattern, source_weight, term_match
+from kb.search.fusion import reciprocal_rank, reweight
+from kb.search.searcher import BM25_WEIGHTS, fts_match, parse_query, phrase_pattern, source_weight, term_match
 
 
 @pytest.mark.parametrize(
@@ -76,7 +76,7 @@ def test_question_words_and_modals_are_not_search_terms() -> None:
 
 
 def test_embedding_text_puts_the_clause_before_its_context() -> None:
-    from kb.store import embedding_text
+    from kb.store.sqlite import embedding_text
 
     assert embedding_text("A Framework", "Prices", "The Participants will set a floor.") == (
         "The Participants will set a floor. (Prices — A Framework)")

@@ -1,6 +1,6 @@
 """The shortcuts search takes on large collections give the answers of the exact paths.
 
-Searching 100k clauses fast needs shortcuts (see kb/search.py and kb/postfilter.py); these tests
+Searching 100k clauses fast needs shortcuts (see kb/search/searcher.py and kb/search/postfilter.py); these tests
 make them fire on a small corpus and compare with the exact ranking.
 """
 from __future__ import annotations
@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kb.models import SearchFilters
-from kb.search import Searcher, parse_query
+from kb.search.searcher import Searcher, parse_query
 
 COMMON = "The Participants intend to cooperate on minerals supply"
 RARE = ["tungsten", "gallium", "antimony", "germanium"]

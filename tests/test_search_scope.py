@@ -1,4 +1,4 @@
-"""A query that names a country prefers that country's instruments (kb/scope.py), in hybrid mode only."""
+"""A query that names a country prefers that country's instruments (kb/search/scope.py), in hybrid mode only."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from kb.models import SearchFilters
-from kb.scope import DocumentFacts, named_kinds, named_parties, query_scope
+from kb.search.scope import DocumentFacts, named_kinds, named_parties, query_scope
 
 US = "United States"
 DOCS = [

@@ -109,7 +109,7 @@ def test_help_imports_no_heavy_library() -> None:
     code = (
         "import sys\n"
         "sys.argv = ['accords', '--help']\n"
-        "from kb.cli import main\n"
+        "from kb.cli.app import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "heavy = [m for m in ('torch', 'spacy', 'chromadb', 'sentence_transformers', 'pdfplumber') if m in sys.modules]\n"
         "print('HEAVY=' + ','.join(heavy))\n"

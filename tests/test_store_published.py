@@ -5,7 +5,7 @@ import datetime as dt
 from pathlib import Path
 
 import ingest
-from kb.store import MIGRATIONS, Store, open_database, text_hash
+from kb.store.sqlite import MIGRATIONS, Store, open_database, text_hash
 
 NOTE = """\
 JOINT NOTE OF THE REPUBLIC OF QUELLMARK AND THE FEDERATION OF ORSOVIA ON BRENNITE

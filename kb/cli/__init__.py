@@ -1,0 +1,1 @@
+"""The accords command line (Typer + Rich): options in, KnowledgeBase calls, tables or JSON out."""
