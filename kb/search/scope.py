@@ -7,7 +7,6 @@ filter, because a query naming a country may still be answered by another instru
 """
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from extract.countries import countries_in, country_at
 from kb.store.term_counts import Freshness
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
+    from kb.store.sqlite import Store
 
 # Seats of government that reporting uses for the government itself ("Washington and Canberra").
 CAPITALS = {
@@ -87,16 +86,15 @@ def query_scope(query: str, documents: Iterable[DocumentFacts]) -> list[str]:
 class DocumentCatalog:
     """Every document's parties and type, read again only when the database changes (in any process)."""
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    def __init__(self, store: Store) -> None:
+        self.store = store
         self._documents: list[DocumentFacts] = []
         self._sizes: dict[str, int] = {}
-        self._fresh = Freshness(db)
+        self._fresh = Freshness(store.db)
 
     def __call__(self) -> list[DocumentFacts]:
         if self._fresh.changed():
-            rows = self.db.execute("SELECT doc_id, parties, doc_type, n_clauses FROM documents").fetchall()
-            self._documents = [DocumentFacts(d, frozenset(json.loads(p or "[]")), t, n) for d, p, t, n in rows]
+            self._documents = [DocumentFacts(d, frozenset(p), t, n) for d, p, t, n in self.store.document_facts()]
             self._sizes = {d.doc_id: d.n_clauses for d in self._documents}
         return self._documents
 

@@ -8,14 +8,13 @@ experiments behind each constant: `accords eval search` on corpus/gold (see READ
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from kb.models import SearchFilters, SearchHit, SearchMode, SearchResults
 from kb.search.expansion import Thesaurus, load_thesaurus
@@ -207,7 +206,7 @@ class Searcher:
         (None: the one shipped; "none": no expansion)."""
         self.store = store
         self.term_counts = TermCounts(store.db, MATCH_COLUMNS)
-        self.catalog = DocumentCatalog(store.db)
+        self.catalog = DocumentCatalog(store)
         self.split_rows, self.common_share, self.entry_rows = split_rows, common_share, entry_rows
         self.cache_dir = cache_dir  # where fixed vectors (the taxonomy examples) are kept between processes
         self._index = index
@@ -337,8 +336,7 @@ class Searcher:
         pattern = phrase_pattern(phrases)
         if pattern is None:
             return scored
-        texts = dict(self._select("SELECT clause_id, text FROM clauses WHERE clause_id IN ({marks})",
-                                  [c for c, _ in scored]))
+        texts = self.store.clause_texts([c for c, _ in scored])
         return [(c, s) for c, s in scored if pattern.match(texts.get(c, ""))]
 
     def bm25(self, match: str, filters: SearchFilters, limit: int) -> list[tuple[str, float]]:
@@ -352,20 +350,9 @@ class Searcher:
         return self._bm25(match, filters, limit)
 
     def _bm25(self, match: str, filters: SearchFilters, limit: int) -> list[tuple[str, float]]:
-        rank = f"bm25(clause_fts, {', '.join(str(w) for w in BM25_WEIGHTS.values())})"
         # Match in the clause's own words and heading only: a title word would make every clause of the
         # document a candidate (slow at 100k, and no better on the gold queries).
-        params: list[Any] = [f"{MATCH_COLUMNS} : ({match})"]
-        if filters.is_empty():  # no join: FTS5 ranks its own rows, which is what keeps this fast at 100k
-            sql = f"SELECT clause_id, {rank} AS rank FROM clause_fts WHERE clause_fts MATCH ? ORDER BY rank LIMIT ?"
-        else:
-            cond, extra = self.store.filter_sql(filters)
-            params.extend(extra)
-            sql = (f"SELECT f.clause_id, {rank} AS rank FROM clause_fts f "
-                   "JOIN clauses c ON c.clause_id = f.clause_id JOIN documents d ON d.doc_id = c.doc_id "
-                   f"WHERE clause_fts MATCH ? AND {cond} ORDER BY rank LIMIT ?")
-        rows = self.store.db.execute(sql, [*params, limit]).fetchall()
-        return [(clause_id, -float(score)) for clause_id, score in rows]
+        return self.store.bm25(match, MATCH_COLUMNS, BM25_WEIGHTS.values(), filters, limit)
 
     def _dense(self, query: ParsedQuery, vector: np.ndarray, filters: SearchFilters,
                depth: int) -> list[tuple[str, float]]:
@@ -473,8 +460,8 @@ class Searcher:
         """
         if not wanted or not candidates:
             return []
-        types = dict(self._select("SELECT clause_id, types FROM clauses WHERE clause_id IN ({marks})", candidates))
-        return [c for c in candidates if wanted.intersection(json.loads(types.get(c) or "[]"))]
+        types = self.store.clause_types(candidates)
+        return [c for c in candidates if wanted.intersection(types.get(c, []))]
 
     def query_types(self, vector: np.ndarray) -> set[str]:
         """The commitment types a query vector is about (see TYPE_MIN, TYPE_MARGIN); often none."""
@@ -525,19 +512,9 @@ class Searcher:
         return self._types
 
     def _source_weights(self, clause_ids: list[str], scope: list[str]) -> dict[str, float]:
-        sql = ("SELECT c.clause_id, c.kind, d.doc_type, c.doc_id FROM clauses c JOIN documents d ON d.doc_id = c.doc_id "
-               "WHERE c.clause_id IN ({marks})")
         named = set(scope)
         return {clause_id: source_weight(doc_type, kind) * (OUT_OF_SCOPE if named and doc_id not in named else 1.0)
-                for clause_id, kind, doc_type, doc_id in self._select(sql, clause_ids)}
-
-    def _select(self, sql: str, clause_ids: list[str]) -> list[tuple[Any, ...]]:
-        """Run sql, whose `{marks}` stands for the placeholders of an IN list, over clause_ids in chunks."""
-        rows: list[tuple[Any, ...]] = []
-        for i in range(0, len(clause_ids), 500):
-            chunk = clause_ids[i : i + 500]
-            rows.extend(self.store.db.execute(sql.format(marks=",".join("?" * len(chunk))), chunk).fetchall())
-        return rows
+                for clause_id, kind, doc_type, doc_id in self.store.clause_sources(clause_ids)}
 
     def _hits(self, ranked: list[tuple[str, float]], k: int) -> list[SearchHit]:
         rows = self.store.clause_rows([c for c, _ in ranked])

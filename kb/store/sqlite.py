@@ -279,6 +279,48 @@ class Store:
                 out[row["clause_id"]] = row
         return out
 
+    def clause_texts(self, clause_ids: list[str]) -> dict[str, str]:
+        return dict(self._select("SELECT clause_id, text FROM clauses WHERE clause_id IN ({marks})", clause_ids))
+
+    def clause_types(self, clause_ids: list[str]) -> dict[str, list[str]]:
+        """The commitment types extraction gave each clause."""
+        rows = self._select("SELECT clause_id, types FROM clauses WHERE clause_id IN ({marks})", clause_ids)
+        return {clause_id: json.loads(types or "[]") for clause_id, types in rows}
+
+    def clause_sources(self, clause_ids: list[str]) -> list[tuple[str, str, str, str]]:
+        """(clause_id, clause kind, document type, doc_id) of each clause."""
+        return self._select("SELECT c.clause_id, c.kind, d.doc_type, c.doc_id FROM clauses c "
+                            "JOIN documents d ON d.doc_id = c.doc_id WHERE c.clause_id IN ({marks})", clause_ids)
+
+    def document_facts(self) -> list[tuple[str, list[str], str, int]]:
+        """(doc_id, parties, doc_type, n_clauses) of every document."""
+        rows = self.db.execute("SELECT doc_id, parties, doc_type, n_clauses FROM documents").fetchall()
+        return [(d, json.loads(p or "[]"), t, n) for d, p, t, n in rows]
+
+    def bm25(self, match: str, columns: str, weights: Iterable[float], filters: SearchFilters,
+             limit: int) -> list[tuple[str, float]]:
+        """Clauses matching an FTS5 expression in columns, best first, as (clause_id, BM25 score; higher is
+        better); weights are the BM25 weights of the full-text table's columns in order."""
+        rank = f"bm25(clause_fts, {', '.join(str(float(w)) for w in weights)})"
+        params: list[Any] = [f"{columns} : ({match})"]
+        if filters.is_empty():  # no join: FTS5 ranks its own rows, which is what keeps this fast at 100k
+            sql = f"SELECT clause_id, {rank} AS rank FROM clause_fts WHERE clause_fts MATCH ? ORDER BY rank LIMIT ?"
+        else:
+            cond, extra = self.filter_sql(filters)
+            params.extend(extra)
+            sql = (f"SELECT f.clause_id, {rank} AS rank FROM clause_fts f "
+                   "JOIN clauses c ON c.clause_id = f.clause_id JOIN documents d ON d.doc_id = c.doc_id "
+                   f"WHERE clause_fts MATCH ? AND {cond} ORDER BY rank LIMIT ?")
+        rows = self.db.execute(sql, [*params, limit]).fetchall()
+        return [(clause_id, -float(score)) for clause_id, score in rows]
+
+    def _select(self, sql: str, clause_ids: list[str]) -> list[Any]:
+        """Run sql, whose `{marks}` stands for the placeholders of an IN list, over clause_ids in chunks."""
+        rows: list[Any] = []
+        for chunk in _chunks(clause_ids, 500):
+            rows.extend(self.db.execute(sql.format(marks=",".join("?" * len(chunk))), chunk).fetchall())
+        return rows
+
     def commitments(self, doc_id: str | None = None, types: Iterable[str] = (),
                     modalities: Iterable[str] = ()) -> list[Commitment]:
         where, params = ["1 = 1"], []
