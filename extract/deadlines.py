@@ -3,14 +3,20 @@
 
 Relative deadlines count months as 30 days and years as 365 (the corpus convention); when the
 deadline runs from the document's own date (or names no start) and that date is known, the
-absolute date is added by calendar arithmetic. Pure functions over a string.
+absolute date is added by calendar arithmetic ("within six months" of 20 October 2025 -> 20 April
+2026; a day the target month lacks falls back to its last day). Every hit says how its date was
+found, or why it has none (`basis`): a deadline that runs from a later event (a request, a notice,
+entry into force), counts business days, or sits in an undated document gets no date, never a guess.
+This is the one place deadline dates are worked out. Pure functions over a string.
 """
 from __future__ import annotations
 
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from extract.models import DeadlineBasis
 
 UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 _WORDS = {
@@ -64,6 +70,18 @@ _FROM_DOCUMENT = re.compile(
     re.IGNORECASE,
 )
 _FROM_EVENT = re.compile(r"^\s*(?:of|from|after|following|upon|once)\b", re.IGNORECASE)
+_UNIT_WORD = re.compile(r"\b(?P<business>business\s+|working\s+)?(?P<unit>day|week|month|year)s?\b", re.IGNORECASE)
+# What a relative deadline runs from, when the words after it name an event rather than the document.
+_EVENT_AFTER = re.compile(
+    r"^\W{0,3}(?:(?:enters?|entered|has\s+entered)\s+into\s+force|(?:'s\s+|’s\s+)?entry\s+into\s+force|"
+    r"(?:is|are|has\s+been|have\s+been)\s+(?:ratified|approved|notified|received|requested|completed|concluded)|"
+    r"receives?\b|requests?\b)",
+    re.IGNORECASE,
+)
+# "a priority window of three months", "for a period of 90 days": a length of time, not a date to meet.
+_DURATION = re.compile(r"\b(window|period|term|duration|span)\s+of\b", re.IGNORECASE)
+_EVENT_WORDS = re.compile(r"\b(entry\s+into\s+force|enters\s+into\s+force|request|notice|notification|receipt)\b",
+                          re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -73,9 +91,11 @@ class DeadlineHit:
     text: str
     days: int | None
     date: dt.date | None
+    basis: DeadlineBasis | None = None
 
     def as_dict(self) -> dict[str, object]:
-        return {"text": self.text, "days": self.days, "date": self.date.isoformat() if self.date else None}
+        return {"text": self.text, "days": self.days, "date": self.date.isoformat() if self.date else None,
+                "basis": self.basis}
 
 
 def find_deadlines(text: str, doc_date: dt.date | None = None) -> list[DeadlineHit]:
@@ -91,7 +111,7 @@ def find_deadlines(text: str, doc_date: dt.date | None = None) -> list[DeadlineH
         elif _FROM_EVENT.match(text[end:]):
             hits.append(DeadlineHit(match.start(), end, text[match.start():end], n * UNIT_DAYS[unit], None))
             continue
-        date = _add(doc_date, n, unit) if doc_date else None
+        date = add_period(doc_date, n, unit) if doc_date else None
         hits.append(DeadlineHit(match.start(), end, text[match.start():end].rstrip(), n * UNIT_DAYS[unit], date))
     for match in _AFTER.finditer(text):
         if any(h.start <= match.start() < h.end for h in hits):
@@ -99,7 +119,7 @@ def find_deadlines(text: str, doc_date: dt.date | None = None) -> list[DeadlineH
         n, unit = _count(match.group("n")), match.group("unit").lower()
         end = match.end()
         anchored = _FROM_DOCUMENT.match(text[end:])
-        date = _add(doc_date, n, unit) if anchored and doc_date else None
+        date = add_period(doc_date, n, unit) if anchored and doc_date else None
         end += anchored.end() if anchored else 0
         hits.append(DeadlineHit(match.start(), end, text[match.start():end].rstrip(), n * UNIT_DAYS[unit], date))
     for match in _ORDINAL_DAY.finditer(text):
@@ -113,8 +133,30 @@ def find_deadlines(text: str, doc_date: dt.date | None = None) -> list[DeadlineH
         if date is None:
             continue
         days_after_doc = (date - doc_date).days if doc_date else None
-        hits.append(DeadlineHit(match.start(), match.end(), match.group(0), days_after_doc, date))
-    return sorted(hits, key=lambda h: h.start)
+        hits.append(DeadlineHit(match.start(), match.end(), match.group(0), days_after_doc, date, "date_in_text"))
+    return sorted((_with_basis(h, text, doc_date) for h in hits), key=lambda h: h.start)
+
+
+def _with_basis(hit: DeadlineHit, text: str, doc_date: dt.date | None) -> DeadlineHit:
+    """The hit with its basis; a relative deadline keeps its date only when it runs from the document."""
+    if hit.basis is not None:  # a date the text names
+        return hit
+    unit = _UNIT_WORD.search(hit.text)
+    basis: DeadlineBasis
+    if unit is None:
+        basis = "not_computable"
+    elif unit.group("business"):
+        basis = "business_days"
+    elif (_EVENT_AFTER.match(text[hit.end:]) or _EVENT_WORDS.search(hit.text)
+          or _DURATION.search(text[max(0, hit.start - 25):hit.start] + " " + hit.text)):
+        basis = "from_event"
+    elif doc_date is None:
+        basis = "undated_document"
+    elif hit.date is None:  # every deadline that runs from the document got its date above
+        basis = "from_event"
+    else:
+        return replace(hit, basis="from_document_date")
+    return replace(hit, date=None, basis=basis)
 
 
 def _count(raw: str) -> int:
@@ -122,7 +164,8 @@ def _count(raw: str) -> int:
     return int(raw) if raw.isdigit() else _WORDS[raw]
 
 
-def _add(start: dt.date, n: int, unit: str) -> dt.date:
+def add_period(start: dt.date, n: int, unit: str) -> dt.date:
+    """start + n units: days and weeks by days, months and years by the calendar."""
     if unit in {"day", "week"}:
         return start + dt.timedelta(days=n * UNIT_DAYS[unit])
     months = n * (12 if unit == "year" else 1)

@@ -24,10 +24,19 @@ class Amount(BaseModel):
     text: str
 
 
+# How a deadline's date was found, or why it has none: a date the text names; the document's date plus the
+# period; or no date, because it runs from a later event, the document is undated, it counts business
+# days, or it gives no unit to count.
+DeadlineBasis = Literal["date_in_text", "from_document_date", "from_event", "undated_document", "business_days",
+                        "not_computable"]
+
+
 class Deadline(BaseModel):
     text: str
-    days: int | None = None
-    date: dt.date | None = None
+    days: int | None = Field(default=None, description="Nominal length: a month counts 30 days, a year 365.")
+    date: dt.date | None = Field(default=None, description="The calendar date it falls due, when known.")
+    basis: DeadlineBasis | None = Field(default=None, description="How the date was found, or why there is none "
+                                                                  "(absent in records stored by older versions).")
 
 
 class Commitment(BaseModel):

@@ -57,4 +57,25 @@ def test_deadline_component_reads_the_clause_context() -> None:
     doc._.accords_context = {"date": "2025-10-28"}
     [span] = nlp(doc).spans["accords_deadlines"]
     assert span._.accords_deadline == {"text": "within six months of the date of this Framework", "days": 180,
-                                       "date": "2026-04-28"}
+                                       "date": "2026-04-28", "basis": "from_document_date"}
+
+
+@pytest.mark.parametrize(("text", "basis"), [
+    ("Each Participant will reply within 30 days after the request is received.", "from_event"),
+    ("The Parties will consult within 30 days after this Agreement enters into force.", "from_event"),
+    ("Payments are due within ten business days of the date of this Agreement.", "business_days"),
+    ("The Participants will open a priority window of three months for applications.", "from_event"),
+    ("The Participants will meet no later than 31 March 2026.", "date_in_text"),
+    ("The Participants will meet within six months of the date of this Framework.", "from_document_date"),
+])
+def test_every_deadline_says_how_its_date_was_found(text: str, basis: str) -> None:
+    [hit] = find_deadlines(text, SIGNED)
+    assert hit.basis == basis
+    assert (hit.date is not None) == (basis in ("date_in_text", "from_document_date"))
+
+
+def test_an_undated_document_dates_only_what_the_text_names() -> None:
+    [relative] = find_deadlines("within six months of signature", None)
+    assert (relative.date, relative.basis) == (None, "undated_document")
+    [named] = find_deadlines("no later than 31 March 2026", None)
+    assert named.basis == "date_in_text" and named.date is not None

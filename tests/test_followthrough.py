@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from extract.deadlines import add_period
 from kb.followthrough.claims import Claim, ClaimsReport, check_claims, match_signed, same_amount
-from kb.followthrough.deadlines import add_period, list_deadlines
+from kb.followthrough.deadlines import list_deadlines
 from kb.followthrough.diff import diff_documents
 
 ROOT = Path(__file__).resolve().parent.parent
