@@ -73,8 +73,12 @@ def default_doc_id(path: Path) -> str:
 
 
 def load(path: Path | str, *, max_bytes: int | None = None, doc_id: str | None = None,
-         limits: Limits | None = None) -> Document:
-    """Read one file into a Document; raise IngestError naming the file and the reason."""
+         limits: Limits | None = None, sha256: str | None = None) -> Document:
+    """Read one file into a Document; raise IngestError naming the file and the reason.
+
+    sha256 is the file's fingerprint when the caller has taken it already (to see whether the file
+    changed); otherwise it is taken from the bytes read here, so a file is read and hashed once.
+    """
     limits = limits or Limits()
     if max_bytes is not None:
         limits = replace(limits, max_bytes=max_bytes)
@@ -97,17 +101,20 @@ def load(path: Path | str, *, max_bytes: int | None = None, doc_id: str | None =
     data = path.read_bytes()
     sidecar = read_sidecar(path)
     with applied(limits):
-        return parse(data, path, reader, sidecar, doc_id)
+        doc = parse(data, path, reader, sidecar, doc_id)
+    doc.sha256 = sha256 or fingerprint(path, data)
+    return doc
 
 
 def sidecar_path(path: Path) -> Path:
     return path.with_name(path.name.rsplit(".", 1)[0] + SIDECAR_SUFFIX)
 
 
-def fingerprint(path: Path | str) -> str:
-    """What decides 'unchanged': the file's bytes, its sidecar's bytes and the parser version."""
+def fingerprint(path: Path | str, data: bytes | None = None) -> str:
+    """What decides 'unchanged': the file's bytes (data, when already read), its sidecar's bytes and the
+    parser version."""
     path = Path(path)
-    digest = hashlib.sha256(path.read_bytes())
+    digest = hashlib.sha256(path.read_bytes() if data is None else data)
     sidecar = sidecar_path(path)
     if sidecar.exists():
         digest.update(b"\0sidecar\0" + sidecar.read_bytes())
@@ -151,7 +158,6 @@ def parse(data: bytes, path: Path, reader: Reader, sidecar: dict[str, object], d
         parties=parties,
         doc_type=doc_type,  # type: ignore[arg-type]  # checked against DOC_TYPES
         source=str(path.resolve()),
-        sha256=fingerprint(path),
         text=text,
         sections=sections,
         clauses=clauses,

@@ -38,7 +38,7 @@ from kb.report.models import ComparisonReport
 from kb.settings import Settings
 from kb.store.doctor import DoctorReport, diagnose, docs_missing_vectors, orphan_vectors
 from kb.store.faults import crash_point
-from kb.store.sqlite import EMBEDDING_LAYOUT, Store, tag_layout, text_hash, vector_tag
+from kb.store.sqlite import EMBEDDING_LAYOUT, Store, clause_types, embedding_text, tag_layout, text_hash, vector_tag
 
 if TYPE_CHECKING:
     import numpy as np
@@ -153,6 +153,7 @@ class KnowledgeBase:
         return self.store.doc_id_for_text(digest, other_than=doc.doc_id)
 
     def _load_if_changed(self, path: Path) -> IngestedFile | tuple[Document, str]:
+        digest = None
         if path.is_file() and path.stat().st_size > 0:
             digest = ingest.fingerprint(path)
             known = self.store.doc_id_for_source(str(path.resolve()), digest)
@@ -160,7 +161,7 @@ class KnowledgeBase:
             if summary:
                 return IngestedFile(doc_id=summary.doc_id, path=str(path), title=summary.title, status="unchanged",
                                     n_clauses=summary.n_clauses, n_commitments=summary.n_commitments)
-        doc = ingest.load(path, limits=self.settings.limits())
+        doc = ingest.load(path, limits=self.settings.limits(), sha256=digest)
         previous = self.store.fingerprint(doc.doc_id)
         if previous == doc.sha256:
             return IngestedFile(doc_id=doc.doc_id, path=str(path), title=doc.title, status="unchanged",
@@ -173,11 +174,12 @@ class KnowledgeBase:
             return []
         docs = [doc for _, doc, _ in parsed]
         found = self.extract_many(docs)
-        ids, texts, metadatas = self._vector_inputs(docs, found)
+        types = [clause_types(commitments) for commitments in found]
+        ids, texts, metadatas = self._vector_inputs(docs, types)
         vectors = self.encoder.encode(texts)
         with self.writing():
-            for doc, commitments in zip(docs, found, strict=True):
-                self.store.save(doc, commitments)
+            for doc, commitments, doc_types in zip(docs, found, types, strict=True):
+                self.store.save(doc, commitments, doc_types)
             crash_point("after-sqlite")
             self._replace_vectors([d.doc_id for d in docs], ids, vectors, metadatas)
         return [
@@ -194,18 +196,15 @@ class KnowledgeBase:
         return list(extractor.extract_many(docs))
 
     @staticmethod
-    def _vector_inputs(docs: list[Document], found: list[list[Commitment]]
+    def _vector_inputs(docs: list[Document], types_by_doc: list[dict[str, list[str]]]
                        ) -> tuple[list[str], list[str], list[dict[str, Any]]]:
-        from kb.store.sqlite import embedding_text
+        """Ids, texts to embed and Chroma metadata of every clause of docs."""
         from kb.store.vectors import clause_metadata
 
         ids: list[str] = []
         texts: list[str] = []
         metadatas: list[dict[str, Any]] = []
-        for doc, commitments in zip(docs, found, strict=True):
-            types: dict[str, list[str]] = {}
-            for c in commitments:
-                types.setdefault(c.clause_id, []).append(c.type)
+        for doc, types in zip(docs, types_by_doc, strict=True):
             for clause in doc.clauses:
                 ids.append(clause.clause_id)
                 texts.append(embedding_text(doc.title, clause.heading, clause.text))
@@ -229,8 +228,8 @@ class KnowledgeBase:
         """Re-embed stored documents from SQLite (repair and reindex)."""
         for chunk in _chunks(doc_ids, 32):
             docs = [d for d in (self.store.document(doc_id) for doc_id in chunk) if d is not None]
-            found = [self.store.commitments(d.doc_id) for d in docs]
-            ids, texts, metadatas = self._vector_inputs(docs, found)
+            types = [clause_types(self.store.commitments(d.doc_id)) for d in docs]
+            ids, texts, metadatas = self._vector_inputs(docs, types)
             self._replace_vectors([d.doc_id for d in docs], ids, self.encoder.encode(texts), metadatas)
 
     @contextmanager

@@ -134,13 +134,12 @@ class Store:
         ).fetchone()
         return row[0] if row else None
 
-    def save(self, doc: Document, commitments: list[Commitment]) -> None:
-        """Replace the document whole, in one transaction; vectors stay 'pending' until mark_ready."""
-        types_by_clause: dict[str, list[str]] = {}
-        for c in commitments:
-            types_by_clause.setdefault(c.clause_id, [])
-            if c.type not in types_by_clause[c.clause_id]:
-                types_by_clause[c.clause_id].append(c.type)
+    def save(self, doc: Document, commitments: list[Commitment],
+             types_by_clause: dict[str, list[str]] | None = None) -> None:
+        """Replace the document whole, in one transaction; vectors stay 'pending' until mark_ready.
+        types_by_clause is clause_types(commitments), when the caller has it already."""
+        if types_by_clause is None:
+            types_by_clause = clause_types(commitments)
         with self.db.atomic():
             self._delete_rows(doc.doc_id)
             self.db.table("documents").insert(
@@ -425,6 +424,16 @@ def vector_tag(model_id: str) -> str:
 def tag_layout(tag: str) -> str:
     parts = tag.split(":")
     return parts[2] if len(parts) > 2 else _FIRST_LAYOUT
+
+
+def clause_types(commitments: Iterable[Commitment]) -> dict[str, list[str]]:
+    """The commitment types of each clause, in the order the commitments come."""
+    out: dict[str, list[str]] = {}
+    for c in commitments:
+        types = out.setdefault(c.clause_id, [])
+        if c.type not in types:
+            types.append(c.type)
+    return out
 
 
 def embedding_text(title: str, heading: str, text: str) -> str:
