@@ -1,13 +1,12 @@
 """Follow-through on the demo corpus: deadlines, announced vs signed, and diffs between versions.
 
-One knowledge base for the module: the corpus plus three copies made here from corpus texts
-(an undated copy of the US–Australia framework, and two edited copies of the US–Thailand MOU),
-ingested once with the real extractor and embedding model.
+The session's corpus_kb (tests/conftest.py): the corpus documents these tests and the comparison
+tests read, plus three copies made from corpus texts (an undated copy of the US–Australia framework,
+and two edited copies of the US–Thailand MOU), ingested once with the real extractor and model.
 """
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
@@ -15,51 +14,9 @@ from extract.deadlines import add_period
 from kb.followthrough.claims import Claim, ClaimsReport, check_claims, match_signed, same_amount
 from kb.followthrough.deadlines import list_deadlines
 from kb.followthrough.diff import diff_documents
+from tests.conftest import THAI
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus"
 AS_OF = dt.date(2025, 12, 1)
-THAI = "us-thailand-mou"
-
-
-def _edited_thai(text: str) -> str:
-    """Para 5 'will' -> 'shall', para 4 removed, a para 6 with a deadline added."""
-    text = text.replace("5. The Participants will coordinate,", "5. The Participants shall coordinate,")
-    start = text.index("4. The Participants intend to provide each other")
-    text = text[:start] + text[text.index("5. The Participants shall coordinate"):]
-    cut = text.index("\n\nIMPLEMENTATION AND INFORMATION SHARING")
-    added = ("\n\n6. The Participants intend to convene a working group on rare earth processing within twelve "
-             "months of the date of this MOU.")
-    return text[:cut] + added + text[cut:]
-
-
-def _reworded_thai(text: str) -> str:
-    """The second recital removed (so the later ones renumber) and the fourth reworded."""
-    text = text[:text.index("CONSIDERING the long-standing")] + text[text.index("RECOGNIZING the importance"):]
-    old = ("EMPHASIZING that critical minerals should be extracted, processed and recycled in line with the highest "
-           "international standards;")
-    assert old in text
-    return text.replace(old, "EMPHASIZING that critical minerals ought to be mined, processed and recycled "
-                             "according to the highest international environmental and labour standards;")
-
-
-@pytest.fixture(scope="session")
-def corpus_kb(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    from kb.api import KnowledgeBase
-    from kb.settings import Settings
-
-    extra = tmp_path_factory.mktemp("copies")
-    thai = (CORPUS / f"{THAI}.txt").read_text(encoding="utf-8")
-    (extra / f"{THAI}-edited.txt").write_text(_edited_thai(thai), encoding="utf-8")
-    (extra / f"{THAI}-reworded.txt").write_text(_reworded_thai(thai), encoding="utf-8")
-    source = (CORPUS / "sources" / "us-australia-framework.md").read_text(encoding="utf-8").split("---", 2)[2]
-    undated = source.replace(" on the twentieth day of October 2025,", "")
-    assert undated != source
-    (extra / "us-australia-framework-undated.md").write_text(undated, encoding="utf-8")
-    kb = KnowledgeBase(Settings.resolve(tmp_path_factory.mktemp("kb")))
-    report = kb.ingest([CORPUS, extra])
-    assert not report.failed, report.failed
-    return kb
 
 
 def _rows(kb, doc_id: str, **kwargs):  # type: ignore[no-untyped-def]

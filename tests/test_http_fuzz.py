@@ -15,7 +15,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
-from tests.test_http import KEY, app_for, demo_home
+from tests.conftest import KEY, app_for, demo_home
 
 pytestmark = pytest.mark.slow  # hundreds of generated requests against the API
 

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
-from tests.test_ingest_errors import BAD
+from tests.conftest import BAD_FILES, ROOT
 
 DATA = ROOT / "tests" / "data"
 GOOD = ROOT / "corpus" / "us-kazakhstan-minerals-mou.txt"
@@ -19,7 +18,7 @@ def store_snapshot(kb) -> tuple[list[str], int, int]:  # type: ignore[no-untyped
     return kb.store.doc_ids(), clauses, kb.index.count()
 
 
-@pytest.mark.parametrize("name", sorted(BAD))
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
 def test_bad_file_beside_a_good_one(run_cli, kb, tmp_path: Path, name: str) -> None:
     folder = tmp_path / "batch"
     folder.mkdir()
@@ -27,14 +26,14 @@ def test_bad_file_beside_a_good_one(run_cli, kb, tmp_path: Path, name: str) -> N
     good = shutil.copy(GOOD, folder / GOOD.name)
     result = run_cli("ingest", good, bad, "--json")
     assert result.code == 1
-    assert result.json()["failed"] == [{"path": str(bad), "error": BAD[name]}]
+    assert result.json()["failed"] == [{"path": str(bad), "error": BAD_FILES[name]}]
     assert [i["doc_id"] for i in result.json()["ingested"]] == ["us-kazakhstan-minerals-mou"]
-    assert result.stderr.strip().splitlines() == [f"{bad}: {BAD[name]}"]
+    assert result.stderr.strip().splitlines() == [f"{bad}: {BAD_FILES[name]}"]
     before = store_snapshot(kb)
     assert before[0] == ["us-kazakhstan-minerals-mou"] and before[1] == before[2] > 0
 
     alone = run_cli("ingest", bad)  # the bad file on its own: still one line, still nothing stored
-    assert alone.code == 1 and alone.stderr.strip() == f"{bad}: {BAD[name]}"
+    assert alone.code == 1 and alone.stderr.strip() == f"{bad}: {BAD_FILES[name]}"
     assert store_snapshot(kb) == before
 
 

@@ -7,27 +7,16 @@ import pytest
 from fixtures.golden import DATA
 
 import ingest
-
-BAD = {
-    "empty.txt": "empty file (0 bytes)",
-    "junk.txt": "not a text file (undecodable bytes)",
-    "junk.pdf": "corrupt or truncated PDF (no %PDF header: not a PDF file)",
-    "truncated.pdf": "corrupt or truncated PDF (no end-of-file marker: the file is cut short)",
-    "encrypted.pdf": "encrypted PDF (password required)",
-    "scanned-no-text.pdf": "no text layer (scanned PDF?)",
-    "corrupt.docx": "corrupt DOCX (damaged zip archive)",
-    "legacy-word.docx": "not a DOCX: a legacy Word .doc file (save it as .docx)",
-    "deep-nesting.html": "HTML nested 501 levels deep (limit 500): refusing a malformed page",
-}
+from tests.conftest import BAD_FILES
 
 
-@pytest.mark.parametrize("name", sorted(BAD))
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
 def test_bad_input_raises_ingest_error(name: str) -> None:
     path = DATA / name
     with pytest.raises(ingest.IngestError) as raised:
         ingest.load(path)
-    assert raised.value.reason == BAD[name]
-    assert str(raised.value) == f"{path}: {BAD[name]}"
+    assert raised.value.reason == BAD_FILES[name]
+    assert str(raised.value) == f"{path}: {BAD_FILES[name]}"
     assert "\n" not in str(raised.value)
 
 

@@ -15,8 +15,10 @@ import pytest
 from mcp import ClientSession, StdioServerParameters, stdio_client
 from mcp.shared.exceptions import MCPError
 
-from tests.conftest import ROOT
-from tests.test_http import DOCS, UNTRUSTED, demo_home
+from kb.models import UNTRUSTED
+from tests.conftest import ROOT, SERVE_DOCS, demo_home
+
+pytestmark = pytest.mark.slow  # spawns `python -m kb mcp`, which loads the models anew; in-process: test_three_shells
 
 TOOLS = {"search_agreements", "get_document", "list_documents", "list_commitments", "compare_agreements",
          "get_context", "list_deadlines", "check_claims", "diff_versions"}
@@ -143,10 +145,10 @@ def test_bad_calls_are_tool_errors_that_say_why(transcript: dict[str, Any], key:
 
 def test_documents_are_resources(transcript: dict[str, Any]) -> None:
     uris = {str(r.uri) for r in transcript["resources"]}
-    assert {f"accords://documents/{d}" for d in DOCS} | {"accords://documents"} <= uris
+    assert {f"accords://documents/{d}" for d in SERVE_DOCS} | {"accords://documents"} <= uris
     assert [t.uri_template for t in transcript["templates"]] == ["accords://documents/{doc_id}"]
     listing = json.loads(transcript["listing"].contents[0].text)
-    assert set(DOCS) <= {d["doc_id"] for d in listing}
+    assert set(SERVE_DOCS) <= {d["doc_id"] for d in listing}
     [content] = transcript["thai"].contents
     assert content.mime_type == "application/json"
     thai = json.loads(content.text)

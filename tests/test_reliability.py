@@ -58,7 +58,9 @@ def assert_each_document_absent_or_whole(home: Path) -> None:
         assert kb.index.ids_for_doc(doc_id) == clauses, doc_id
 
 
-@pytest.mark.parametrize("point", INGEST_POINTS)
+# Every crash point is stopped at in-process in test_crash_in_process.py; a real SIGKILL at two of them
+# checks what only a dead process shows (the lock released by the kernel, Chroma's files as left).
+@pytest.mark.parametrize("point", [p for p in INGEST_POINTS if p in ("after-sqlite", "mid-vectors")])
 def test_kill_at_each_step_is_repaired_by_the_next_run(point: str, folder: Path, tmp_path: Path) -> None:
     home = tmp_path / "kb"
     killed = accords(home, "ingest", str(folder), env={"ACCORDS_CRASH_AT": point})
@@ -99,33 +101,6 @@ def test_kill_during_removal_is_finished_by_the_next_run(folder: Path, tmp_path:
     assert_each_document_absent_or_whole(home)
 
 
-def test_doctor_finds_and_repairs_drift(folder: Path, tmp_path: Path) -> None:
-    from kb.api import KnowledgeBase
-    from kb.settings import Settings
-
-    home = tmp_path / "kb"
-    assert accords(home, "ingest", str(folder)).returncode == 0
-    kb = KnowledgeBase(Settings.resolve(home))
-    kb.index.delete_ids(["alpha-framework/s1.2"])
-    victim = kb.store.clauses("beta-memorandum")[-1].clause_id
-    kb.store.db.execute("DELETE FROM clause_fts WHERE clause_id = ?", [victim])
-    kb.store.db.conn.commit()
-    import numpy as np
-
-    kb.index.upsert(["ghost/s9"], np.ones((1, 384), dtype=np.float32) / np.sqrt(384), [{"doc_id": "ghost"}])
-
-    report = accords(home, "doctor", "--json")
-    assert report.returncode == 1
-    found = json.loads(report.stdout)
-    assert found["missing_vectors"] == 1 and found["orphan_vectors"] == 1
-    assert found["fts_drift"] == ["beta-memorandum"]
-
-    fixed = accords(home, "doctor", "--repair", "--json")
-    assert fixed.returncode == 0, fixed.stdout
-    assert json.loads(fixed.stdout)["ok"]
-    assert_each_document_absent_or_whole(home)
-
-
 def test_a_second_writer_waits_with_a_message_then_times_out(folder: Path, tmp_path: Path) -> None:
     from filelock import FileLock
 
@@ -161,34 +136,3 @@ def test_two_ingests_and_a_search_at_once_neither_corrupt_nor_deadlock(folder: P
     assert final["ok"], final["problems"]
     assert final["documents"] == 6
     assert_each_document_absent_or_whole(home)
-
-
-def test_search_refuses_vectors_of_another_model_and_names_reindex(run_cli, tmp_path: Path,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "alpha-framework.txt").write_text(DOCS["alpha-framework.txt"], encoding="utf-8")
-    assert run_cli("ingest", docs).code == 0
-    monkeypatch.setenv("ACCORDS_EMBED_MODEL", str(tmp_path / "models" / "another-model"))
-    refused = run_cli("search", "gallium stockpile", "--mode", "dense")
-    assert refused.code == 1
-    assert "made with all-MiniLM-L6-v2" in refused.stderr and "accords reindex" in refused.stderr
-    assert run_cli("search", "gallium stockpile", "--mode", "lexical").code == 0  # keywords need no vectors
-    report = run_cli("doctor", "--json")
-    assert report.code == 1 and report.json()["foreign_models"] == ["all-MiniLM-L6-v2"]
-
-
-def test_vectors_of_an_older_clause_layout_are_refused_until_reindexed(run_cli, tmp_path: Path,
-                                                                         accords_home: Path) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "alpha-framework.txt").write_text(DOCS["alpha-framework.txt"], encoding="utf-8")
-    assert run_cli("ingest", docs).code == 0
-    with sqlite3.connect(accords_home / "accords.db") as db:  # as a version before layout tags stored them
-        db.execute("UPDATE documents SET embed_model = 'all-MiniLM-L6-v2:fp32'")
-    refused = run_cli("search", "gallium stockpile", "--mode", "hybrid")
-    assert refused.code == 1
-    assert "title-first" in refused.stderr and "accords reindex" in refused.stderr
-    assert run_cli("reindex").code == 0
-    found = run_cli("search", "gallium stockpile", "--json")
-    assert found.code == 0 and found.json()["results"]

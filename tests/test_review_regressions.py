@@ -4,11 +4,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from kb.models import SearchFilters
 from kb.search.searcher import Searcher
 from kb.store.vectors import VectorIndex
-from tests.test_search_scale_paths import write_frameworks
+from tests.conftest import write_frameworks
 
 
 def test_rare_term_split_still_fills_the_list_from_common_terms(kb, tmp_path: Path) -> None:
@@ -25,6 +26,7 @@ def test_rare_term_split_still_fills_the_list_from_common_terms(kb, tmp_path: Pa
     assert [h.clause_id for h in split_hits] == [h.clause_id for h in exact_hits]
 
 
+@pytest.mark.slow  # 33,000 vectors written to Chroma
 def test_vectors_and_ranking_among_more_ids_than_sqlite_variables(tmp_path: Path) -> None:
     # A doc-id filter over more than 32766 clauses ranks `among` them; one Chroma get of them all failed.
     index = VectorIndex.open(path=tmp_path / "chroma")

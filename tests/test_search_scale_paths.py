@@ -5,23 +5,13 @@ make them fire on a small corpus and compare with the exact ranking.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from kb.models import SearchFilters
 from kb.search.searcher import Searcher, parse_query
+from tests.conftest import write_frameworks
 
-COMMON = "The Participants intend to cooperate on minerals supply"
 RARE = ["tungsten", "gallium", "antimony", "germanium"]
-
-
-def write_frameworks(folder: Path, n_docs: int, per_doc: int, extra: Callable[[int, int], str]) -> None:
-    """n_docs small frameworks; clause i of document d reads COMMON plus extra(d, i)."""
-    folder.mkdir()
-    for d in range(n_docs):
-        lines = [f"Alpha-Beta Framework {d} on Minerals", "", "Section 1"]
-        lines += [f"{i + 1}. {COMMON}{extra(d, i)}, item {d}-{i}." for i in range(per_doc)]
-        (folder / f"alpha-beta-{d}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _write_corpus(folder: Path, n_docs: int = 6, per_doc: int = 20) -> None:
