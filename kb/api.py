@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import ingest
 from extract.models import Commitment
@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from kb.store.vectors import VectorIndex
 
 ProgressHook = Callable[[str], None]
+NewStatus = Literal["added", "updated"]  # what a parsed file becomes when stored
 BATCH_FILES = 16  # documents parsed, extracted and embedded together
 
 
@@ -108,7 +109,7 @@ class KnowledgeBase:
         # Shorter names first: of two copies of one text, the one kept is the plain name, not the copy's
         # suffixed one ("report-2025" over "report-2025-copy"); the report goes back to file order below.
         for batch in _chunks(sorted(files, key=lambda p: (len(Path(p).name), str(p))), BATCH_FILES):
-            parsed: list[tuple[Path, Document, str]] = []
+            parsed: list[tuple[Path, Document, NewStatus]] = []
             for path in batch:
                 try:
                     outcome = self._load_if_changed(path)
@@ -138,7 +139,7 @@ class KnowledgeBase:
         report.ingested.sort(key=lambda item: order.get(item.path, len(order)))
         return report
 
-    def _same_text(self, doc: Document, status: str, this_run: dict[str, str]) -> str | None:
+    def _same_text(self, doc: Document, status: NewStatus, this_run: dict[str, str]) -> str | None:
         """The id of another document with doc's text, stored or coming earlier in this run; else None.
 
         Only a new id is checked: a stored document that changed is the user's own to update, whatever it
@@ -152,7 +153,7 @@ class KnowledgeBase:
             return earlier
         return self.store.doc_id_for_text(digest, other_than=doc.doc_id)
 
-    def _load_if_changed(self, path: Path) -> IngestedFile | tuple[Document, str]:
+    def _load_if_changed(self, path: Path) -> IngestedFile | tuple[Document, NewStatus]:
         digest = None
         if path.is_file() and path.stat().st_size > 0:
             digest = ingest.fingerprint(path)
@@ -168,7 +169,7 @@ class KnowledgeBase:
                                 n_clauses=len(doc.clauses), n_commitments=len(self.store.commitments(doc.doc_id)))
         return doc, ("updated" if previous else "added")
 
-    def _store_batch(self, parsed: list[tuple[Path, Document, str]]) -> list[IngestedFile]:
+    def _store_batch(self, parsed: list[tuple[Path, Document, NewStatus]]) -> list[IngestedFile]:
         """Extract and embed outside the write lock; then SQLite, then Chroma, then mark ready."""
         if not parsed:
             return []
@@ -183,7 +184,7 @@ class KnowledgeBase:
             crash_point("after-sqlite")
             self._replace_vectors([d.doc_id for d in docs], ids, vectors, metadatas)
         return [
-            IngestedFile(doc_id=doc.doc_id, path=str(path), title=doc.title, status=status,  # type: ignore[arg-type]  # 'added' or 'updated', from _load_if_changed
+            IngestedFile(doc_id=doc.doc_id, path=str(path), title=doc.title, status=status,
                          n_clauses=len(doc.clauses), n_commitments=len(commitments))
             for (path, doc, status), commitments in zip(parsed, found, strict=True)
         ]

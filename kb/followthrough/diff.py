@@ -28,6 +28,10 @@ from extract.models import Commitment, force_rank
 from kb.models import UNTRUSTED
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    import numpy as np
+
     from ingest.models import Clause, Document
     from kb.library import Library
 
@@ -147,7 +151,7 @@ class Pair:
     score: float
 
 
-def align(old: Document, new: Document, vectors: dict[str, object] | None = None) -> list[Pair]:
+def align(old: Document, new: Document, vectors: Mapping[str, np.ndarray] | None = None) -> list[Pair]:
     """Pair the clauses of two versions: structure, then identical text, then meaning."""
     vectors = vectors or {}
     pairs: list[Pair] = []
@@ -182,18 +186,18 @@ def align(old: Document, new: Document, vectors: dict[str, object] | None = None
     return pairs
 
 
-def _similarity(a: Clause, b: Clause, vectors: dict[str, object]) -> float | None:
+def _similarity(a: Clause, b: Clause, vectors: Mapping[str, np.ndarray]) -> float | None:
     import numpy as np
 
     va, vb = vectors.get(a.clause_id), vectors.get(b.clause_id)
     if va is not None and vb is not None:
-        cosine = float(np.dot(va, vb) / ((np.linalg.norm(va) * np.linalg.norm(vb)) or 1.0))  # type: ignore[call-overload]  # vectors hold numpy arrays, typed object
+        cosine = float(np.dot(va, vb) / ((np.linalg.norm(va) * np.linalg.norm(vb)) or 1.0))
         return cosine if cosine >= MEANING_MIN and word_ratio(a.text, b.text) >= OVERLAP_MIN else None
     ratio = word_ratio(a.text, b.text)
     return ratio if ratio >= TEXT_MIN else None
 
 
-def _vectors(kb: Library, old: Document, new: Document) -> dict[str, object]:
+def _vectors(kb: Library, old: Document, new: Document) -> dict[str, np.ndarray]:
     """Stored vectors by clause_id; a clause without one is aligned by word overlap instead."""
     return dict(kb.clause_vectors([c.clause_id for c in (*old.clauses, *new.clauses)], embed_missing=False))
 

@@ -13,9 +13,11 @@ import re
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from extract.encoder import Encoder
 from kb.models import SearchFilters, SearchHit, SearchMode, SearchResults
 from kb.search.expansion import Thesaurus, load_thesaurus
 from kb.search.fusion import reciprocal_rank, reweight
@@ -23,13 +25,12 @@ from kb.search.postfilter import keep_passing, widen_factor
 from kb.search.provisions import load_provisions
 from kb.search.scope import DocumentCatalog, query_scope
 from kb.store.term_counts import TermCounts
+from kb.store.vectors import VectorIndex
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from extract.encoder import Encoder
     from kb.store.sqlite import Store
-    from kb.store.vectors import VectorIndex
 
 CANDIDATES = 50  # per retriever, before fusion (100 gained one gold query but costs the lexical AND shortcut)
 PHRASE_CANDIDATES = 300  # clauses holding a quoted phrase that dense mode ranks (the best by BM25; 1000 cost 50 ms at 100k)
@@ -43,16 +44,11 @@ MATCH_COLUMNS = "{text heading}"
 # the type list (see Searcher._type_list) half as much: it knows a clause's subject, not what it says about it.
 LEXICAL_WEIGHT, DENSE_WEIGHT, TYPE_WEIGHT = 1.0, 0.8, 0.5
 # A query that names a country (kb/search/scope.py) ranks the named documents' clauses by vector as one more list,
-# and every other clause keeps OUT_OF_SCOPE of its evidence: recall@5 +0.05 on the gold queries, +0.03 on the
-# first held-out set (weights 0.8 and OUT_OF_SCOPE 0.5 or 0.8 did no better). Named documents holding more
-# clauses than SCOPE_MAX_CLAUSES get the weighting but no list: fetching their vectors costs about 5 ms per
-# hundred clauses (a country names 131 clauses at most in corpus/, 850 in the 10k benchmark).
+# and every other clause keeps OUT_OF_SCOPE of its evidence (recall@5 +0.05 on the gold queries). Named documents
+# holding more than SCOPE_MAX_CLAUSES clauses get the weighting but no list: their vectors cost ~5 ms a hundred.
 SCOPE_WEIGHT, OUT_OF_SCOPE, SCOPE_MAX_CLAUSES = 0.5, 0.6, 500
 # A query holding a thesaurus entry (kb/search/expansion.py) adds a keyword list over its own terms and the entries it
-# calls up. At 0.3: recall@5 +0.02 on the gold queries, +0.01 on held-out set 1, -0.02 on set 2; then, on sets
-# written after this was chosen, +0.045 on set 3 and -0.018 on set 4 (MRR up on all five). At 0.5 to 1.0 sets 1
-# and 2 gained MRR but the gold lost recall; a list only of clauses holding an entry, or of the entries
-# without the query's own terms, did worse.
+# calls up, at a third of a full list's weight: more lifted some held-out sets and cost the gold queries recall.
 EXPANSION_WEIGHT = 0.3
 # A query about a final or procedural provision (kb/search/provisions.py: "can one side walk away") ranks by vector,
 # as one more list, the clauses holding that kind's cues (the best PROVISION_CANDIDATES by BM25, within the
@@ -219,17 +215,13 @@ class Searcher:
         """Read on first use (lexical and dense search never need it), and again when its file changes."""
         return load_thesaurus(self.thesaurus_setting)
 
-    @property
+    @cached_property
     def index(self) -> VectorIndex:
-        if callable(self._index) and not hasattr(self._index, "query"):
-            self._index = self._index()
-        return self._index  # type: ignore[return-value]  # the factory was called just above
+        return self._index if isinstance(self._index, VectorIndex) else self._index()
 
-    @property
+    @cached_property
     def encoder(self) -> Encoder:
-        if callable(self._encoder) and not hasattr(self._encoder, "encode"):
-            self._encoder = self._encoder()
-        return self._encoder  # type: ignore[return-value]  # the factory was called just above
+        return self._encoder if isinstance(self._encoder, Encoder) else self._encoder()
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None,
                mode: SearchMode = "hybrid") -> SearchResults:
@@ -260,15 +252,16 @@ class Searcher:
             elif mode == "dense":
                 evidence = dense
             else:
+                assert vectors is not None  # hybrid mode embedded the queries
                 # An explicit filter already says where to look; the query's own words only guess.
                 scope = query_scope(query.semantic_text, self.catalog()) if filters.is_empty() else []
                 # Quoted words are asked for exactly: no list of clauses without them.
-                subjects = self.query_subjects(vectors[i], provisions=not query.phrases)  # type: ignore[index]  # hybrid mode embedded the queries
+                subjects = self.query_subjects(vectors[i], provisions=not query.phrases)
                 kinds = sorted(s.removeprefix(PROVISION) for s in subjects if s.startswith(PROVISION))
-                provisions = self._provision_list(set(kinds), vectors[i], scope, filters, depth)  # type: ignore[index]  # hybrid mode embedded the queries
+                provisions = self._provision_list(set(kinds), vectors[i], scope, filters, depth)
                 kinds = kinds if provisions else []
                 types = {s for s in subjects if not s.startswith(PROVISION)}
-                evidence = self._fuse(lexical, dense, vectors[i], scope, expanded_lists[i], types,  # type: ignore[index]  # hybrid mode embedded the queries
+                evidence = self._fuse(lexical, dense, vectors[i], scope, expanded_lists[i], types,
                                       provisions, depth)
             ranked = reweight(evidence, self._source_weights([c for c, _ in evidence], scope))
             out.append(SearchResults(query=query.text, mode=mode, terms=[*query.terms, *query.phrases], scope=scope,
