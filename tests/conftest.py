@@ -91,6 +91,19 @@ def citation_of(doc: ingest.Document, words: str) -> str:
     return hits[0].citation
 
 
+@pytest.fixture(scope="module")
+def http(home: Path):  # type: ignore[no-untyped-def]
+    """The HTTP API over the knowledge base in the module's own `home` fixture."""
+    with http_client(home) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def mcp(home: Path) -> Callable[..., Any]:
+    """The MCP tools over the knowledge base in the module's own `home` fixture."""
+    return mcp_caller(home)
+
+
 def http_client(home: Path):  # type: ignore[no-untyped-def]
     """A TestClient of the HTTP API over the knowledge base in home (use it as a context manager)."""
     from fastapi.testclient import TestClient
@@ -232,3 +245,24 @@ def app_for(home: Path, **options):  # type: ignore[no-untyped-def]
     from kb.settings import Settings
 
     return create_app(KnowledgeBase(Settings.resolve(home)), **options)
+
+
+# Two small documents that the crash-safety tests ingest and stop midway.
+CRASH_DOCS = {
+    "alpha-framework.txt": "ALPHA FRAMEWORK ON MINERALS\n\nWhereas supply matters;\n\nSection I – Work\n\n"
+    "1. The Participants will build a joint stockpile of gallium.\n2. The Participants will fund recycling of "
+    "magnets.\n3. Each Participant will streamline permits for new refineries within six months.\n",
+    "beta-memorandum.txt": "BETA MEMORANDUM OF UNDERSTANDING\n\nRECOGNIZING shared interests;\n\nAREAS OF "
+    "COOPERATION\n\n1. The Participants intend to share geological survey data.\n2. The Participants intend to "
+    "screen asset sales on security grounds.\n",
+}
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """CRASH_DOCS written to a folder of their own."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, text in CRASH_DOCS.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    return docs

@@ -9,24 +9,7 @@ import numpy as np
 import pytest
 
 from kb.store.faults import INGEST_POINTS, CrashPoint
-
-DOCS = {
-    "alpha-framework.txt": "ALPHA FRAMEWORK ON MINERALS\n\nWhereas supply matters;\n\nSection I – Work\n\n"
-    "1. The Participants will build a joint stockpile of gallium.\n2. The Participants will fund recycling of "
-    "magnets.\n3. Each Participant will streamline permits for new refineries within six months.\n",
-    "beta-memorandum.txt": "BETA MEMORANDUM OF UNDERSTANDING\n\nRECOGNIZING shared interests;\n\nAREAS OF "
-    "COOPERATION\n\n1. The Participants intend to share geological survey data.\n2. The Participants intend to "
-    "screen asset sales on security grounds.\n",
-}
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    for name, text in DOCS.items():
-        (docs / name).write_text(text, encoding="utf-8")
-    return docs
+from tests.conftest import CRASH_DOCS
 
 
 def reopened(home: Path):  # type: ignore[no-untyped-def]
@@ -122,7 +105,7 @@ def test_search_refuses_vectors_of_another_model_and_names_reindex(run_cli, tmp_
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
-    (docs / "alpha-framework.txt").write_text(DOCS["alpha-framework.txt"], encoding="utf-8")
+    (docs / "alpha-framework.txt").write_text(CRASH_DOCS["alpha-framework.txt"], encoding="utf-8")
     assert run_cli("ingest", docs).code == 0
     monkeypatch.setenv("ACCORDS_EMBED_MODEL", str(tmp_path / "models" / "another-model"))
     refused = run_cli("search", "gallium stockpile", "--mode", "dense")
@@ -137,7 +120,7 @@ def test_vectors_of_an_older_clause_layout_are_refused_until_reindexed(run_cli, 
                                                                          accords_home: Path) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
-    (docs / "alpha-framework.txt").write_text(DOCS["alpha-framework.txt"], encoding="utf-8")
+    (docs / "alpha-framework.txt").write_text(CRASH_DOCS["alpha-framework.txt"], encoding="utf-8")
     assert run_cli("ingest", docs).code == 0
     with sqlite3.connect(accords_home / "accords.db") as db:  # as a version before layout tags stored them
         db.execute("UPDATE documents SET embed_model = 'all-MiniLM-L6-v2:fp32'")

@@ -7,14 +7,10 @@ answer does not depend on how ingest reads parties from a text.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
-
-from tests.conftest import http_client, mcp_caller
 
 JAPAN_DOC, AUSTRALIA_DOC = "lantern-japan-framework", "harbour-australia-framework"
 AS_OF = dt.date(2025, 9, 1)
@@ -63,17 +59,6 @@ def kb(home: Path):  # type: ignore[no-untyped-def]
     from kb.settings import Settings
 
     return KnowledgeBase(Settings.resolve(home))
-
-
-@pytest.fixture(scope="module")
-def http(home: Path) -> Iterator[TestClient]:
-    with http_client(home) as client:
-        yield client
-
-
-@pytest.fixture(scope="module")
-def mcp(home: Path) -> Callable[[str, dict[str, Any]], Any]:
-    return mcp_caller(home)
 
 
 def _keys(rows: list[dict[str, Any]]) -> list[tuple[str, str]]:

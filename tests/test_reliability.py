@@ -16,30 +16,11 @@ from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow  # real processes killed mid-ingest, each loading the models anew
 
-DOCS = {
-    "alpha-framework.txt": "ALPHA FRAMEWORK ON MINERALS\n\nWhereas supply matters;\n\nSection I – Work\n\n"
-    "1. The Participants will build a joint stockpile of gallium.\n2. The Participants will fund recycling of "
-    "magnets.\n3. Each Participant will streamline permits for new refineries within six months.\n",
-    "beta-memorandum.txt": "BETA MEMORANDUM OF UNDERSTANDING\n\nRECOGNIZING shared interests;\n\nAREAS OF "
-    "COOPERATION\n\n1. The Participants intend to share geological survey data.\n2. The Participants intend to "
-    "screen asset sales on security grounds.\n",
-}
-
-
 def accords(home: Path, *args: str, env: dict[str, str] | None = None,
             timeout: float = 300) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "ACCORDS_HOME": str(home), **(env or {})}
     return subprocess.run([sys.executable, "-m", "kb", *args], capture_output=True, text=True, env=full_env,
                           cwd=ROOT, timeout=timeout)
-
-
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    for name, text in DOCS.items():
-        (docs / name).write_text(text, encoding="utf-8")
-    return docs
 
 
 def doctor(home: Path) -> dict:  # type: ignore[type-arg]

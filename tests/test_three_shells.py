@@ -8,14 +8,11 @@ announcing the first with a figure the signed text does not hold. Parties and da
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
-
-from tests.conftest import http_client, mcp_caller
 
 LANTERN, REVISED, HARBOUR, SHEET = "lantern-framework", "lantern-framework-rev", "harbour-framework", "lantern-fact-sheet"
 AS_OF = dt.date(2025, 9, 1)
@@ -76,17 +73,6 @@ def kb(home: Path):  # type: ignore[no-untyped-def]
     from kb.settings import Settings
 
     return KnowledgeBase(Settings.resolve(home))
-
-
-@pytest.fixture(scope="module")
-def http(home: Path) -> Iterator[TestClient]:
-    with http_client(home) as client:
-        yield client
-
-
-@pytest.fixture(scope="module")
-def mcp(home: Path) -> Callable[[str, dict[str, Any]], Any]:
-    return mcp_caller(home)
 
 
 @pytest.fixture
