@@ -18,6 +18,8 @@ $(STAMP): pyproject.toml
 	@# torch first and pinned: an unpinned torch pulls a multi-gigabyte CUDA build
 	$(BIN)/python -m pip install --quiet torch==2.13.0
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@# the embedding model's ONNX export, so that searching never needs torch (see extract/onnx_model.py)
+	$(BIN)/python -m extract.onnx_model export
 	touch $(STAMP)
 
 demo: install

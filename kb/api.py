@@ -46,8 +46,10 @@ if TYPE_CHECKING:
     from extract.encoder import Encoder
     from ingest.models import Clause
     from kb.eval.extraction import ExtractionReport
+    from kb.eval.fusion import FusionReport
     from kb.eval.ingest import IngestEvalReport
     from kb.eval.search import SearchEvalReport
+    from kb.search.ranker import HybridLists
     from kb.search.searcher import Searcher
     from kb.store.vectors import VectorIndex
 
@@ -91,7 +93,7 @@ class KnowledgeBase:
         from kb.search.searcher import Searcher
 
         return Searcher(self.store, lambda: self.index, lambda: self.encoder, cache_dir=self.settings.data_dir / "cache",
-                        thesaurus=self.settings.thesaurus)
+                        thesaurus=self.settings.thesaurus, fusion=self.settings.fusion)
 
     # -- ingest -------------------------------------------------------------------------------
     def ingest(self, paths: Iterable[Path | str], on_file: ProgressHook | None = None, *,
@@ -356,6 +358,17 @@ class KnowledgeBase:
             filters = filters.model_copy(update={"parties": [canonical_party(p) for p in filters.parties]})
         return self.searcher.search_many(queries, k, filters, mode)
 
+    def hybrid_lists(self, queries: list[str], k: int = 10) -> list[HybridLists]:
+        """Each query's ranked lists before fusion (what the learned ranker is fitted on)."""
+        self.check_vectors()
+        lists: list[HybridLists] = []
+        self.searcher.search_many(queries, k, mode="hybrid", collect=lists)
+        return lists
+
+    def clause_sources(self, clause_ids: list[str]) -> dict[str, tuple[str, str, str]]:
+        """Each clause's kind, its document's type and its doc_id."""
+        return {cid: (kind, doc_type, doc_id) for cid, kind, doc_type, doc_id in self.store.clause_sources(clause_ids)}
+
     def check_vectors(self) -> None:
         """Refuse to mix vectors of two models; decided by name, before any model is loaded."""
         from extract.encoder import model_name
@@ -472,7 +485,7 @@ class KnowledgeBase:
     def warm_up(self) -> None:
         """Open the store and load the embedding model now, so that the first search is fast."""
         self.store.doc_ids()
-        self.searcher.encoder.encode(["warm up"])
+        self.searcher.encoder.encode(["warm up"], one_thread=True)
 
     # -- evaluation -----------------------------------------------------------------------------
     def evaluate_search(self, gold: Iterable[str | Path] | str | Path | None = None,
@@ -495,6 +508,13 @@ class KnowledgeBase:
         from kb.eval.extraction import evaluate_clauses
 
         return evaluate_clauses(path, self.extractor)
+
+    def evaluate_fusion(self, write: Path | None = None) -> FusionReport:
+        """Fit the learned ranker on the gold queries (cross-validated) and compare it with the hand-set
+        fusion on the held-out query sets; write the fitted ranker to `write` when given."""
+        from kb.eval.fusion import evaluate_fusion
+
+        return evaluate_fusion(self, write=write)
 
     @staticmethod
     def evaluate_ingest(gold: str | Path) -> IngestEvalReport:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from extract.models import Commitment
     from ingest.models import Clause, Document
     from kb.models import DocSummary, SearchFilters, SearchMode, SearchResults
+    from kb.search.ranker import HybridLists
 
 
 class Library(Protocol):
@@ -34,6 +35,10 @@ class Library(Protocol):
     def commitments(self, doc_id: str | None = None, types: Iterable[str] = (), modalities: Iterable[str] = (),
                     *, min_force: str | None = None, party: str | None = None,
                     mineral: str | None = None) -> list[Commitment]: ...
+
+    def hybrid_lists(self, queries: list[str], k: int = 10) -> list[HybridLists]: ...
+
+    def clause_sources(self, clause_ids: list[str]) -> dict[str, tuple[str, str, str]]: ...
 
     def search_many(self, queries: list[str], k: int = 10, filters: SearchFilters | None = None,
                     mode: SearchMode = "hybrid") -> list[SearchResults]: ...

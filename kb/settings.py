@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from extract.encoder import DEFAULT_EMBED_MODEL
+from extract.encoder import DEFAULT_BACKEND, DEFAULT_EMBED_MODEL, Backend
 from extract.nlp import DEFAULT_SPACY_MODEL
 
 APP_NAME = "accords"
@@ -23,7 +23,11 @@ class Settings(BaseModel):
     data_dir: Path
     spacy_model: str = DEFAULT_SPACY_MODEL
     embed_model: str = DEFAULT_EMBED_MODEL
-    embed_backend: Literal["fp32", "bf16"] = "fp32"
+    embed_backend: Backend = Field(
+        default=DEFAULT_BACKEND, description="How clauses and queries are embedded: int8 or onnx (onnxruntime, no "
+                                             "torch), torch (= fp32) or bf16 (sentence-transformers).")
+    fusion: Literal["learned", "rrf"] = Field(default="learned", description="How hybrid search fuses its "
+                                              "lists: the fitted ranker (kb/search/data/fusion.json) or hand-set RRF.")
     chroma_url: str | None = Field(default=None, description="http://host:port of a Chroma server; None = embedded.")
     thesaurus: str | None = Field(default=None, description="Query-expansion thesaurus file; None = the one shipped, "
                                   "'none' = no expansion.")
@@ -60,6 +64,7 @@ class Settings(BaseModel):
             ("spacy_model", "ACCORDS_SPACY_MODEL"),
             ("embed_model", "ACCORDS_EMBED_MODEL"),
             ("embed_backend", "ACCORDS_EMBED_BACKEND"),
+            ("fusion", "ACCORDS_FUSION"),
             ("chroma_url", "ACCORDS_CHROMA_URL"),
             ("thesaurus", "ACCORDS_THESAURUS"),
             ("max_file_mb", "ACCORDS_MAX_FILE_MB"),

@@ -142,12 +142,13 @@ def test_corpus_gold_resolves_and_hybrid_beats_each_retriever(corpus_kb) -> None
     assert report.hybrid_beats_others_on_mrr
     assert hybrid.mrr > dense.mrr and hybrid.mrr > lexical.mrr
     assert hybrid.recall[10] > max(dense.recall[10], lexical.recall[10])
-    # The bar is 0.9. On the pooled, twice-judged relevant sets (corpus/README.md) hybrid measures 0.775
-    # (MRR 0.926), and 16 queries have more than 5 relevant clauses, so 0.94 is the most any ranking could reach.
-    # The floors sit at the measured figures, less a little for Chroma's run-to-run wobble: losing one
-    # relevant clause of a query from the top 5 costs recall@5 about 0.005.
-    assert hybrid.recall[5] >= 0.77
-    assert hybrid.mrr >= 0.92
+    # The bar is 0.9. On the pooled, twice-judged relevant sets (corpus/README.md) hybrid with the
+    # learned ranker measures 0.798 (MRR 0.913, nDCG@10 0.863; fitted on these queries, so in-sample), and 16
+    # queries have more than 5 relevant clauses, so 0.94 is the most any ranking could reach. The floors sit
+    # at the measured figures less Chroma's run-to-run wobble (one relevant clause of one query costs ~0.005).
+    assert hybrid.recall[5] >= 0.79
+    assert hybrid.mrr >= 0.905
+    assert hybrid.ndcg >= 0.855
 
 
 def test_heldout_queries_resolve_and_hybrid_recalls_most(corpus_kb) -> None:
@@ -158,3 +159,20 @@ def test_heldout_queries_resolve_and_hybrid_recalls_most(corpus_kb) -> None:
         hybrid, dense, lexical = (report.scores(m) for m in ("hybrid", "dense", "lexical"))
         assert hybrid.recall[5] > max(dense.recall[5], lexical.recall[5])
         assert hybrid.recall[10] > max(dense.recall[10], lexical.recall[10])
+
+
+# nDCG@10 of hybrid search with the learned ranker on each held-out set, as measured, less a little wobble.
+HELD_OUT_NDCG = {1: 0.67, 2: 0.73, 3: 0.69, 4: 0.79}
+
+
+def test_learned_ranker_beats_the_hand_set_weights_on_queries_it_never_saw(corpus_kb) -> None:
+    from kb.api import KnowledgeBase
+
+    hand = KnowledgeBase(corpus_kb.settings.model_copy(update={"fusion": "rrf"}))
+    assert corpus_kb.searcher.ranker is not None and hand.searcher.ranker is None
+    for part, floor in HELD_OUT_NDCG.items():
+        gold = DATA / f"heldout_queries_{part}.jsonl"
+        learned = evaluate_search(corpus_kb, gold, modes=("hybrid",)).scores("hybrid")
+        weights = evaluate_search(hand, gold, modes=("hybrid",)).scores("hybrid")
+        assert learned.ndcg > weights.ndcg, (part, learned, weights)
+        assert learned.ndcg >= floor, (part, learned)

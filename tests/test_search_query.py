@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from kb.search.fusion import reciprocal_rank, reweight
-from kb.search.searcher import BM25_WEIGHTS, fts_match, parse_query, phrase_pattern, source_weight, term_match
+from kb.search.ranker import source_weight
+from kb.search.searcher import BM25_WEIGHTS, fts_match, parse_query, phrase_pattern, term_match
 
 
 @pytest.mark.parametrize(

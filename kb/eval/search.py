@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import glob
 import json
+import math
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -25,6 +26,7 @@ MODES: tuple[SearchMode, ...] = ("hybrid", "dense", "lexical")
 DEFAULT_GOLD = "corpus/gold/queries*.jsonl"
 MRR_BAR_MODE: SearchMode = "hybrid"
 RECALL_BAR = 0.9  # hybrid recall@5 must reach this
+NDCG_K = 10
 _SPACE = re.compile(r"\s+")
 
 
@@ -51,6 +53,9 @@ class ModeScores(BaseModel):
     mode: SearchMode
     recall: dict[int, float] = Field(description="Mean share of a query's relevant clauses in the top k, by k.")
     mrr: float = Field(description="Mean reciprocal rank of the first relevant clause (0 when none in the top k).")
+    ndcg: float = Field(default=0.0, description=f"Mean nDCG@{NDCG_K}: every relevant clause counts, discounted "
+                                                 "by its rank, against the best possible ranking; unlike "
+                                                 "recall@5 it can reach 1 for a query with many relevant clauses.")
 
 
 class QueryOutcome(BaseModel):
@@ -159,7 +164,7 @@ def evaluate_search(kb: Library, gold_paths: Iterable[str | Path] | str | Path |
         raise FileNotFoundError(f"no gold query files match {gold_paths or DEFAULT_GOLD}")
     scored, unresolved = resolve(kb, load_gold(files))
     k_values = sorted(set(k_values))
-    depth = k_values[-1]
+    depth = max(k_values[-1], NDCG_K)
     texts = [q.query for q, _ in scored]
     ranked: dict[str, list[list[str]]] = {}
     for mode in modes:
@@ -171,19 +176,21 @@ def evaluate_search(kb: Library, gold_paths: Iterable[str | Path] | str | Path |
     misses: list[QueryOutcome] = []
     for mode in modes:
         recall = {k: 0.0 for k in k_values}
-        mrr = 0.0
+        mrr = ndcg = 0.0
         for (query, relevant), ids in zip(scored, ranked[mode], strict=True):
             for k in k_values:
                 recall[k] += len(set(ids[:k]) & set(relevant)) / len(relevant)
-            rr = _reciprocal_rank(ids, relevant)
+            rr = _reciprocal_rank(ids[: k_values[-1]], relevant)
             mrr += rr
+            ndcg += ndcg_at(ids, relevant, NDCG_K)
             by_kind.setdefault(query.kind, {}).setdefault(mode, []).append(rr)
         n = max(len(scored), 1)
         scores.append(ModeScores(mode=mode, recall={k: round(v / n, 4) for k, v in recall.items()},
-                                 mrr=round(mrr / n, 4)))
+                                 mrr=round(mrr / n, 4), ndcg=round(ndcg / n, 4)))
     for i, (query, relevant) in enumerate(scored):
+        top = {m: ranked[m][i][: k_values[-1]] for m in modes}  # nDCG may have fetched deeper
         ranks: dict[str, list[int | None]] = {
-            m: [ranked[m][i].index(c) + 1 if c in ranked[m][i] else None for c in relevant] for m in modes}
+            m: [top[m].index(c) + 1 if c in top[m] else None for c in relevant] for m in modes}
         if any(r is None for m in modes for r in ranks[m]):
             misses.append(QueryOutcome(query=query.query, kind=query.kind, relevant=relevant, ranks=ranks,
                                        top={m: ranked[m][i][:3] for m in modes}))
@@ -198,6 +205,14 @@ def evaluate_search(kb: Library, gold_paths: Iterable[str | Path] | str | Path |
         misses=misses, unresolved=unresolved, hybrid_beats_others_on_mrr=beats, hybrid_recall_at_5=recall5,
         passed=beats and recall5 >= RECALL_BAR,
     )
+
+
+def ndcg_at(ids: list[str], relevant: list[str], k: int) -> float:
+    """Normalised discounted cumulative gain of a ranking at k, each relevant clause worth 1."""
+    wanted = set(relevant)
+    gain = sum(1.0 / math.log2(rank + 1) for rank, c in enumerate(ids[:k], start=1) if c in wanted)
+    best = sum(1.0 / math.log2(rank + 1) for rank in range(1, min(k, len(wanted)) + 1))
+    return gain / best if best else 0.0
 
 
 def _reciprocal_rank(ids: list[str], relevant: list[str]) -> float:

@@ -2,7 +2,7 @@
 
 "When does the Malaysia memorandum take effect" is about one memorandum, though every memorandum has a
 commencement clause and the title words match them all. Hybrid search ranks the named documents' clauses
-as one more list and lets the rest keep part of their evidence (see Searcher._fuse): a preference, not a
+as one more list and lets the rest keep part of their evidence (see kb/search/ranker.py): a preference, not a
 filter, because a query naming a country may still be answered by another instrument.
 """
 from __future__ import annotations

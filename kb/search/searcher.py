@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
@@ -23,6 +23,7 @@ from kb.search.expansion import Thesaurus, load_thesaurus
 from kb.search.fusion import reciprocal_rank, reweight
 from kb.search.postfilter import keep_passing, widen_factor
 from kb.search.provisions import load_provisions
+from kb.search.ranker import DENSE_WEIGHT, LEXICAL_WEIGHT, HybridLists, LearnedRanker, hand_fusion, source_weight
 from kb.search.scope import DocumentCatalog, query_scope
 from kb.store.term_counts import TermCounts
 from kb.store.vectors import VectorIndex
@@ -40,20 +41,13 @@ SPLIT_ROWS, COMMON_SHARE = 20_000, 0.05
 # took 34 ms to score one entry found in 14k of 100k clauses, about 10 ms at 5k.
 ENTRY_ROWS = 5_000
 MATCH_COLUMNS = "{text heading}"
-# RRF weight of each ranked list. Dense counts a little less than lexical (0.8: recall@5 +0.03 with the type list);
-# the type list (see Searcher._type_list) half as much: it knows a clause's subject, not what it says about it.
-LEXICAL_WEIGHT, DENSE_WEIGHT, TYPE_WEIGHT = 1.0, 0.8, 0.5
-# A query that names a country (kb/search/scope.py) ranks the named documents' clauses by vector as one more list,
-# and every other clause keeps OUT_OF_SCOPE of its evidence (recall@5 +0.05 on the gold queries). Named documents
-# holding more than SCOPE_MAX_CLAUSES clauses get the weighting but no list: their vectors cost ~5 ms a hundred.
-SCOPE_WEIGHT, OUT_OF_SCOPE, SCOPE_MAX_CLAUSES = 0.5, 0.6, 500
-# A query holding a thesaurus entry (kb/search/expansion.py) adds a keyword list over its own terms and the entries it
-# calls up, at a third of a full list's weight: more lifted some held-out sets and cost the gold queries recall.
-EXPANSION_WEIGHT = 0.3
+# A query that names a country (kb/search/scope.py) ranks the named documents' clauses by vector as one more list;
+# named documents holding more than SCOPE_MAX_CLAUSES clauses get no list (their vectors cost ~5 ms a hundred).
+SCOPE_MAX_CLAUSES = 500
 # A query about a final or procedural provision (kb/search/provisions.py: "can one side walk away") ranks by vector,
 # as one more list, the clauses holding that kind's cues (the best PROVISION_CANDIDATES by BM25, within the
 # scope's documents when it has any). Figures: see README (Search quality).
-PROVISION_WEIGHT, PROVISION_CANDIDATES = 1.0, 100
+PROVISION_CANDIDATES = 100
 PROVISION = "provision:"  # prefix of a provision kind among the subjects a query vector is matched with
 # A query takes the commitment types whose examples it resembles: the mean cosine of its 3 nearest examples
 # (or description) is at least TYPE_MIN and within TYPE_MARGIN of the best type's.
@@ -61,11 +55,6 @@ TYPE_MIN, TYPE_MARGIN, TYPE_NEAREST = 0.35, 0.05, 3
 # BM25 weight per FTS5 column, in table order: clause_id and doc_id are UNINDEXED but still count.
 # The title is the same for every clause of a document, so it only matches, never ranks.
 BM25_WEIGHTS = {"clause_id": 0.0, "doc_id": 0.0, "text": 1.0, "heading": 0.5, "title": 0.0}
-# Source prior: the weight a clause's evidence keeps, by its document's type and its clause kind.
-# Secondary sources keep 0.7: at 0.5 a fact sheet that alone names a figure (a loan to one project, say) fell
-# below agreement clauses that merely share its words (held-out queries: MRR 0.55 at 0.5, 0.65 at 0.7).
-DOC_TYPE_WEIGHTS: Mapping[str, float] = {"commentary": 0.7, "fact_sheet": 0.7, "press_release": 0.7}
-KIND_WEIGHTS: Mapping[str, float] = {"title": 0.5, "signature": 0.5, "preamble": 0.5}
 # Up to this many queries embed on one thread: a short batch gains nothing from two threads, and when other
 # processes share the cores two threads wait on each other (one query: 16 ms p50 on one thread, 500 ms on two,
 # at load 2.6 on 2 cores).
@@ -152,31 +141,16 @@ def phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("".join(f"(?=.*?{part})" for part in parts), re.IGNORECASE | re.DOTALL)
 
 
-def source_weight(doc_type: str, kind: str) -> float:
-    return DOC_TYPE_WEIGHTS.get(doc_type, 1.0) * KIND_WEIGHTS.get(kind, 1.0)
-
-
 def embed_queries(encoder: Encoder, texts: list[str]) -> np.ndarray:
-    if len(texts) > ONE_THREAD_QUERIES:
-        return encoder.encode(texts)
-    import torch  # already loaded with the encoder
-
-    threads = torch.get_num_threads()
-    if threads == 1:
-        return encoder.encode(texts)
-    torch.set_num_threads(1)
-    try:
-        return encoder.encode(texts)
-    finally:
-        torch.set_num_threads(threads)
+    return encoder.encode(texts, one_thread=len(texts) <= ONE_THREAD_QUERIES)
 
 
 _EMBEDDER: ThreadPoolExecutor | None = None
 
 
 def _embedder() -> ThreadPoolExecutor:
-    """One thread embeds every query of the process, so searches from many threads never fight over torch's
-    thread setting (see embed_queries)."""
+    """One thread embeds every query of the process, so searches from many threads never fight over the
+    encoder's thread setting (see embed_queries)."""
     global _EMBEDDER
     if _EMBEDDER is None:
         _EMBEDDER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="accords-embed")
@@ -196,10 +170,11 @@ class Searcher:
     def __init__(self, store: Store, index: VectorIndex | Callable[[], VectorIndex],
                  encoder: Encoder | Callable[[], Encoder], split_rows: int = SPLIT_ROWS,
                  common_share: float = COMMON_SHARE, cache_dir: Path | None = None, thesaurus: str | None = None,
-                 entry_rows: int = ENTRY_ROWS) -> None:
+                 entry_rows: int = ENTRY_ROWS, fusion: str = "learned") -> None:
         """index and encoder may be functions that open them: lexical search then needs neither Chroma
         nor the model, and still answers when a Chroma server is down. thesaurus: a file for query expansion
-        (None: the one shipped; "none": no expansion)."""
+        (None: the one shipped; "none": no expansion). fusion: "learned" ranks hybrid results with the fitted
+        ranker (kb/search/data/fusion.json) when there is one, "rrf" with the hand-set weights."""
         self.store = store
         self.term_counts = TermCounts(store.db, MATCH_COLUMNS)
         self.catalog = DocumentCatalog(store)
@@ -209,6 +184,7 @@ class Searcher:
         self._encoder = encoder
         self._types: tuple[list[str], np.ndarray, np.ndarray] | None = None  # see _type_examples
         self.thesaurus_setting = thesaurus
+        self.ranker = LearnedRanker.load() if fusion == "learned" else None
 
     @property
     def thesaurus(self) -> Thesaurus:
@@ -228,7 +204,9 @@ class Searcher:
         return self.search_many([query], k, filters, mode)[0]
 
     def search_many(self, queries: list[str], k: int = 10, filters: SearchFilters | None = None,
-                    mode: SearchMode = "hybrid") -> list[SearchResults]:
+                    mode: SearchMode = "hybrid", collect: list[HybridLists] | None = None) -> list[SearchResults]:
+        """Rank clauses for each query. collect, in hybrid mode, receives each query's lists before fusion
+        (what the learned ranker is fitted on; see kb.eval.fusion)."""
         filters = filters or SearchFilters()
         parsed = [parse_query(q) for q in queries]
         depth = max(CANDIDATES, k * 3)
@@ -261,9 +239,12 @@ class Searcher:
                 provisions = self._provision_list(set(kinds), vectors[i], scope, filters, depth)
                 kinds = kinds if provisions else []
                 types = {s for s in subjects if not s.startswith(PROVISION)}
-                evidence = self._fuse(lexical, dense, vectors[i], scope, expanded_lists[i], types,
-                                      provisions, depth)
-            ranked = reweight(evidence, self._source_weights([c for c, _ in evidence], scope))
+                lists = self._hybrid_lists(lexical, dense, vectors[i], scope, expanded_lists[i], types, provisions,
+                                           depth)
+                if collect is not None:
+                    collect.append(lists)
+                evidence = self._fuse(lists)
+            ranked = evidence if mode == "hybrid" else reweight(evidence, self._source_weights(evidence))
             out.append(SearchResults(query=query.text, mode=mode, terms=[*query.terms, *query.phrases], scope=scope,
                                      expanded=list(entries[i]),
                                      provisions=kinds,
@@ -371,25 +352,23 @@ class Searcher:
                 return kept[:depth]
         return self.index.query(vector, depth, filters)
 
-    def _fuse(self, lexical: list[tuple[str, float]], dense: list[tuple[str, float]], vector: np.ndarray,
-              scope: list[str], expanded: list[str], types: set[str], provisions: list[str],
-              depth: int) -> list[tuple[str, float]]:
-        """Weighted RRF of the lexical list, the dense list, the type list drawn from both (types: the query's
+    def _hybrid_lists(self, lexical: list[tuple[str, float]], dense: list[tuple[str, float]], vector: np.ndarray,
+                      scope: list[str], expanded: list[str], types: set[str], provisions: list[str],
+                      depth: int) -> HybridLists:
+        """The lexical and dense lists and the extra ones: the type list drawn from both (types: the query's
         commitment types), the scope list (the named documents' clauses by vector), the expanded keyword list
         and the provision list."""
-        lists = [[c for c, _ in lexical], [c for c, _ in dense]]
-        weights = [LEXICAL_WEIGHT, DENSE_WEIGHT]
-        both = reciprocal_rank(lists, weights)
-        typed = self._type_list([c for c, _ in both], types)
-        scoped = self._scope_list(scope, vector, depth)
-        if not typed and not scoped and not expanded and not provisions:
-            return both
-        for extra, weight in ((typed, TYPE_WEIGHT), (scoped, SCOPE_WEIGHT), (expanded, EXPANSION_WEIGHT),
-                              (provisions, PROVISION_WEIGHT)):
-            if extra:
-                lists.append(extra)
-                weights.append(weight)
-        return reciprocal_rank(lists, weights)
+        both = reciprocal_rank([[c for c, _ in lexical], [c for c, _ in dense]], [LEXICAL_WEIGHT, DENSE_WEIGHT])
+        return HybridLists(lexical=lexical, dense=dense, typed=self._type_list([c for c, _ in both], types),
+                           scoped=self._scope_list(scope, vector, depth), expanded=expanded, provisions=provisions,
+                           scope=scope)
+
+    def _fuse(self, lists: HybridLists) -> list[tuple[str, float]]:
+        candidates = lists.candidates()
+        sources = {cid: (kind, doc_type, doc_id) for cid, kind, doc_type, doc_id in self.store.clause_sources(candidates)}
+        if self.ranker is not None:
+            return self.ranker.rank(lists, sources)
+        return hand_fusion(lists, sources)
 
     def _expanded(self, query: ParsedQuery, entries: tuple[str, ...], lexical: list[tuple[str, float]],
                   filters: SearchFilters, depth: int) -> list[str]:
@@ -504,10 +483,9 @@ class Searcher:
             self._types = (names, vectors, np.asarray(owner, dtype=np.int64))
         return self._types
 
-    def _source_weights(self, clause_ids: list[str], scope: list[str]) -> dict[str, float]:
-        named = set(scope)
-        return {clause_id: source_weight(doc_type, kind) * (OUT_OF_SCOPE if named and doc_id not in named else 1.0)
-                for clause_id, kind, doc_type, doc_id in self.store.clause_sources(clause_ids)}
+    def _source_weights(self, evidence: list[tuple[str, float]]) -> dict[str, float]:
+        return {clause_id: source_weight(doc_type, kind)
+                for clause_id, kind, doc_type, _ in self.store.clause_sources([c for c, _ in evidence])}
 
     def _hits(self, ranked: list[tuple[str, float]], k: int) -> list[SearchHit]:
         rows = self.store.clause_rows([c for c, _ in ranked])

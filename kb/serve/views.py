@@ -31,14 +31,9 @@ log = logging.getLogger("accords.http")
 
 # -- views: kb + request -> model; the HTTP routes and MCP tools call these -----------------------
 def warm_up(kb: KnowledgeBase) -> None:
-    """Open the store, load the model, and give torch one thread: a server embeds one short query at a
-    time, which one thread does in ~30 ms, while two spin against each other on a busy CPU (0.3-1.3 s
-    measured with a load average of 8 on 2 cores)."""
+    """Open the store and load the model (queries then embed on one thread; see embed_queries)."""
     try:
         kb.warm_up()
-        import torch
-
-        torch.set_num_threads(1)
     except Exception:  # a broken model or store shows up again, as an error, on the first real call
         log.warning("warm-up failed", exc_info=True)
 

@@ -52,10 +52,11 @@ def print_report(report: SearchEvalReport, out: Console) -> None:
     for k in report.k_values:
         table.add_column(f"recall@{k}", justify="right")
     table.add_column("MRR", justify="right")
+    table.add_column("nDCG@10", justify="right")
     best = max(m.mrr for m in report.modes)
     for m in report.modes:
         mrr = f"[bold]{m.mrr:.3f}[/]" if m.mrr == best else f"{m.mrr:.3f}"
-        table.add_row(m.mode, *(f"{m.recall[k]:.3f}" for k in report.k_values), mrr)
+        table.add_row(m.mode, *(f"{m.recall[k]:.3f}" for k in report.k_values), mrr, f"{m.ndcg:.3f}")
     out.print(table)
     kinds = Table(title="MRR by query kind")
     kinds.add_column("kind")

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from kb.cli.commands.eval_fusion import eval_fusion
 from kb.cli.commands.eval_ingest import eval_ingest
 from kb.cli.commands.eval_search import eval_search
 from kb.cli.common import emit_json, fail, knowledge_base
@@ -27,6 +28,7 @@ def register(app: typer.Typer) -> None:
         eval_app.command("extraction")(eval_extraction)
         eval_app.command("search")(eval_search)
         eval_app.command("ingest")(eval_ingest)
+        eval_app.command("fusion")(eval_fusion)
     if not any(g.name == "eval" for g in app.registered_groups):  # mount once, whoever registers first
         app.add_typer(eval_app, name="eval")
 
