@@ -39,6 +39,7 @@ def test_vectors_record_the_runtime_that_made_them(kb, folder: Path) -> None:
     assert kb.settings.embed_backend == "onnx"  # the default, chosen by the figures in the README
 
 
+@pytest.mark.slow  # a real export: torch traces the model, onnxruntime quantises it
 def test_an_export_is_made_once_and_reused(tmp_path: Path) -> None:
     from extract.encoder import resolve_model_path
     from extract.onnx_model import FLOAT_FILE, INT8_FILE, ensure_export
