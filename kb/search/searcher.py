@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -146,6 +146,7 @@ def embed_queries(encoder: Encoder, texts: list[str]) -> np.ndarray:
 
 
 _EMBEDDER: ThreadPoolExecutor | None = None
+_OPENER: ThreadPoolExecutor | None = None
 
 
 def _embedder() -> ThreadPoolExecutor:
@@ -157,10 +158,18 @@ def _embedder() -> ThreadPoolExecutor:
     return _EMBEDDER
 
 
+def _opener() -> ThreadPoolExecutor:
+    """A thread that opens a searcher's vector index while its first query embeds and ranks keywords."""
+    global _OPENER
+    if _OPENER is None:
+        _OPENER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="accords-open")
+    return _OPENER
+
+
 def _forget_embedder() -> None:
-    """A forked child inherits the pool object but not its thread: it must start its own."""
-    global _EMBEDDER
-    _EMBEDDER = None
+    """A forked child inherits the pool objects but not their threads: it must start its own."""
+    global _EMBEDDER, _OPENER
+    _EMBEDDER = _OPENER = None
 
 
 os.register_at_fork(after_in_child=_forget_embedder)
@@ -184,6 +193,7 @@ class Searcher:
         self._encoder = encoder
         self._types: tuple[list[str], np.ndarray, np.ndarray] | None = None  # see _type_examples
         self.thesaurus_setting = thesaurus
+        self._opening: Future[VectorIndex] | None = None  # Chroma being opened on a thread of its own
         self.ranker = LearnedRanker.load() if fusion == "learned" else None
 
     @property
@@ -212,13 +222,19 @@ class Searcher:
         depth = max(CANDIDATES, k * 3)
         # The queries embed on a worker thread while SQLite ranks keywords (the query's own and the thesaurus's)
         # here: both release the GIL, so on two cores a hybrid query waits for the slower, not for their sum.
-        embedding = (_embedder().submit(embed_queries, self.encoder, [p.semantic_text for p in parsed])
-                     if mode != "lexical" else None)
+        # In a new process the worker also loads the model, and another opens Chroma, meanwhile.
+        texts = [p.semantic_text for p in parsed]
+        embedding = _embedder().submit(lambda: embed_queries(self.encoder, texts)) if mode != "lexical" else None
+        if mode != "lexical" and "index" not in self.__dict__:
+            self._opening = _opener().submit(lambda: self.index)
         lexical_lists = [self._lexical(query, filters, depth) if mode != "dense" else [] for query in parsed]
         entries = [self.expansions(query) if mode == "hybrid" else () for query in parsed]
         expanded_lists = [self._expanded(query, entries[i], lexical_lists[i], filters, depth)
                           for i, query in enumerate(parsed)]
         vectors = embedding.result() if embedding is not None else None
+        if self._opening is not None:
+            self._opening.result()  # the index is open (or raises its error here)
+            self._opening = None
         out: list[SearchResults] = []
         for i, query in enumerate(parsed):
             lexical = lexical_lists[i]
