@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
-from extract.models import DeadlineBasis
+from extract.models import DeadlineBasis, DeadlineKind
 
 UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 _WORDS = {
@@ -35,7 +35,7 @@ _NUM = rf"(?P<n>\d+|{'|'.join(sorted(_WORDS, key=len, reverse=True))})"
 _UNIT = r"(?:calendar\s+|business\s+|working\s+)?(?P<unit>day|week|month|year)s?"
 _RELATIVE = re.compile(
     rf"\b(?P<trigger>within(?:\s+the)?|(?:in|over|during)\s+the\s+(?:next|coming|first)|for\s+the\s+first|"
-    rf"no\s+later\s+than|not\s+later\s+than|not\s+more\s+than|(?:a|the)\s+(?:\w+\s+)?(?:period|window)\s+of)"
+    rf"no\s+later\s+than|not\s+later\s+than|(?:a|the)\s+(?:\w+\s+)?(?:period|window)\s+of)"
     rf"\s+(?:a\s+period\s+of\s+)?{_NUM}(?:\s*\(\d+\))?[\s-]+{_UNIT}\b",
     re.IGNORECASE,
 )
@@ -70,6 +70,27 @@ _FROM_DOCUMENT = re.compile(
     re.IGNORECASE,
 )
 _FROM_EVENT = re.compile(r"^\s*(?:of|from|after|following|upon|once)\b", re.IGNORECASE)
+# A cap on how long something may take: "no longer than 18 months", "not to exceed 90 days", "at most two
+# years", "limits approvals to nine months", "caps reviews at 120 days", "a maximum of 60 days".
+_CAP = re.compile(
+    rf"\b(?:(?:no|not)\s+(?:longer|more)\s+than|not\s+(?:to\s+)?exceed(?:ing)?|at\s+most|(?:a|the)\s+maximum\s+of|"
+    rf"(?:limit|limits|limited|limiting|cap|caps|capped|capping)\s+(?:[\w-]+\s+){{0,8}}?(?:to|at)\s+(?:no\s+more\s+than\s+)?)"
+    rf"\s*{_NUM}(?:\s*\(\d+\))?[\s-]+{_UNIT}\b",
+    re.IGNORECASE,
+)
+# The end of the document's own year or the next: "by the end of the year", "by year-end", "before the end
+# of next year".
+_YEAR_END = re.compile(
+    r"\b(?:by|before|until|no\s+later\s+than)\s+(?:the\s+)?(?:(?:end|close)\s+of\s+(?:the\s+|this\s+|(?P<next>next)\s+)?"
+    r"(?:calendar\s+)?year|year[\s-]end)\b",
+    re.IGNORECASE,
+)
+# A dated event: "to be held on 3 June 2026", "the forum in June 2026", "will meet on 12 March 2026".
+_EVENT_ON = re.compile(
+    rf"\b(?:(?:held|hosted|convened|launched|take\s+place|meet|meeting|summit|forum|conference|dialogue|"
+    rf"round|session)\s+(?:\w+\s+){{0,3}}?)(?P<prep>on|in)\s+(?:{_DATE})",
+    re.IGNORECASE,
+)
 _UNIT_WORD = re.compile(r"\b(?P<business>business\s+|working\s+)?(?P<unit>day|week|month|year)s?\b", re.IGNORECASE)
 # What a relative deadline runs from, when the words after it name an event rather than the document.
 _EVENT_AFTER = re.compile(
@@ -92,10 +113,11 @@ class DeadlineHit:
     days: int | None
     date: dt.date | None
     basis: DeadlineBasis | None = None
+    kind: DeadlineKind = "within"
 
     def as_dict(self) -> dict[str, object]:
         return {"text": self.text, "days": self.days, "date": self.date.isoformat() if self.date else None,
-                "basis": self.basis}
+                "basis": self.basis, "kind": self.kind}
 
 
 def find_deadlines(text: str, doc_date: dt.date | None = None) -> list[DeadlineHit]:
@@ -125,7 +147,32 @@ def find_deadlines(text: str, doc_date: dt.date | None = None) -> list[DeadlineH
     for match in _ORDINAL_DAY.finditer(text):
         raw = match.group("ord").lower()
         days = _ORDINALS.get(raw) or int(re.sub(r"\D", "", raw))
-        hits.append(DeadlineHit(match.start(), match.end(), match.group(0), days, None))
+        hits.append(DeadlineHit(match.start(), match.end(), match.group(0), days, None, kind="on"))
+    for match in _CAP.finditer(text):
+        if any(h.start <= match.start() < h.end for h in hits):
+            continue
+        n, unit = _count(match.group("n")), match.group("unit").lower()
+        hits.append(DeadlineHit(match.start(), match.end(), match.group(0), n * UNIT_DAYS[unit], None, "duration",
+                                "cap"))
+    for match in _YEAR_END.finditer(text):
+        if any(h.start <= match.start() < h.end for h in hits):
+            continue
+        if doc_date is None:
+            hits.append(DeadlineHit(match.start(), match.end(), match.group(0), None, None, "undated_document", "by"))
+            continue
+        date = dt.date(doc_date.year + (1 if match.group("next") else 0), 12, 31)
+        hits.append(DeadlineHit(match.start(), match.end(), match.group(0), (date - doc_date).days, date,
+                                "from_document_date", "by"))
+    for match in _EVENT_ON.finditer(text):
+        if any(h.start <= match.start("prep") < h.end for h in hits):
+            continue
+        date = _resolve_date(match)
+        # A date before the document's is news of what happened, not something to meet.
+        if date is None or (doc_date is not None and date < doc_date) or match.group("y10"):
+            continue
+        days_after_doc = (date - doc_date).days if doc_date else None
+        hits.append(DeadlineHit(match.start("prep"), match.end(), text[match.start("prep"):match.end()],
+                                days_after_doc, date, "date_in_text", "on"))
     for match in _ABSOLUTE.finditer(text):
         if any(h.start <= match.start() < h.end for h in hits):
             continue
@@ -133,7 +180,7 @@ def find_deadlines(text: str, doc_date: dt.date | None = None) -> list[DeadlineH
         if date is None:
             continue
         days_after_doc = (date - doc_date).days if doc_date else None
-        hits.append(DeadlineHit(match.start(), match.end(), match.group(0), days_after_doc, date, "date_in_text"))
+        hits.append(DeadlineHit(match.start(), match.end(), match.group(0), days_after_doc, date, "date_in_text", "by"))
     return sorted((_with_basis(h, text, doc_date) for h in hits), key=lambda h: h.start)
 
 

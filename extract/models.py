@@ -28,7 +28,11 @@ class Amount(BaseModel):
 # period; or no date, because it runs from a later event, the document is undated, it counts business
 # days, or it gives no unit to count.
 DeadlineBasis = Literal["date_in_text", "from_document_date", "from_event", "undated_document", "business_days",
-                        "not_computable"]
+                        "not_computable", "duration"]
+# What kind of time limit: a period to act in ("within six months"), a date to act by ("by 31 March 2026",
+# "by the end of the year"), a cap on how long something may take ("no longer than 18 months": a duration,
+# never a date), or the day something happens ("a forum to be held on 3 June 2026").
+DeadlineKind = Literal["within", "by", "cap", "on"]
 
 
 class Deadline(BaseModel):
@@ -37,6 +41,7 @@ class Deadline(BaseModel):
     date: dt.date | None = Field(default=None, description="The calendar date it falls due, when known.")
     basis: DeadlineBasis | None = Field(default=None, description="How the date was found, or why there is none "
                                                                   "(absent in records stored by older versions).")
+    kind: DeadlineKind = Field(default="within", description="within, by, cap or on (see DeadlineKind).")
 
 
 class Commitment(BaseModel):

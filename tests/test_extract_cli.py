@@ -51,7 +51,8 @@ def test_extract_json_has_the_design_shape(run_cli, framework: Path, extractor) 
     assert by_type["public_finance"]["amounts"] == [
         {"value": 1e9, "currency": "USD", "bound": "at_least", "text": "at least $1 billion"}]
     assert by_type["public_finance"]["deadline"] == {"text": "Within six months of the date of this Framework",
-                                                    "days": 180, "date": "2026-04-20", "basis": "from_document_date"}
+                                                    "days": 180, "date": "2026-04-20", "basis": "from_document_date",
+                                                    "kind": "within"}
     assert by_type["price_mechanism"]["minerals"] == ["gallium", "heavy rare earths"]
     text = framework.read_text(encoding="utf-8")
     clauses = {c["clause_id"]: c for c in data["clauses"]}

@@ -57,7 +57,8 @@ def test_deadline_component_reads_the_clause_context() -> None:
     doc._.accords_context = {"date": "2025-10-28"}
     [span] = nlp(doc).spans["accords_deadlines"]
     assert span._.accords_deadline == {"text": "within six months of the date of this Framework", "days": 180,
-                                       "date": "2026-04-28", "basis": "from_document_date"}
+                                       "date": "2026-04-28", "basis": "from_document_date",
+                                       "kind": "within"}
 
 
 @pytest.mark.parametrize(("text", "basis"), [
@@ -79,3 +80,66 @@ def test_an_undated_document_dates_only_what_the_text_names() -> None:
     assert (relative.date, relative.basis) == (None, "undated_document")
     [named] = find_deadlines("no later than 31 March 2026", None)
     assert named.basis == "date_in_text" and named.date is not None
+
+
+@pytest.mark.parametrize(("text", "days"), [
+    ("The review of an application shall take no longer than 18 months.", 540),
+    ("The reform limits environmental approvals to nine months.", 270),
+    ("The Ministry will cut licensing times to no more than 120 days.", 120),
+    ("Each permit decision is not to exceed 90 days.", 90),
+    ("The regulator caps the consultation at 30 days.", 30),
+    ("Appeals will be heard within a maximum of 60 days.", 60),
+])
+def test_a_cap_on_a_duration_is_a_deadline_without_a_date(text: str, days: int) -> None:
+    [hit] = find_deadlines(text, SIGNED)
+    assert (hit.kind, hit.days, hit.date, hit.basis) == ("cap", days, None, "duration")
+
+
+@pytest.mark.parametrize(("text", "due"), [
+    ("The Parties will complete the feasibility study by the end of the year.", dt.date(2025, 12, 31)),
+    ("A roadmap will follow by year-end.", dt.date(2025, 12, 31)),
+    ("The first shipments are expected before the end of next year.", dt.date(2026, 12, 31)),
+    ("Both sides will agree the list before the end of 2026.", dt.date(2026, 12, 31)),
+])
+def test_the_end_of_a_period_is_a_date_to_meet(text: str, due: dt.date) -> None:
+    [hit] = find_deadlines(text, SIGNED)
+    assert (hit.kind, hit.date) == ("by", due)
+
+
+def test_the_end_of_the_year_in_an_undated_text_has_no_date() -> None:
+    [hit] = find_deadlines("The Parties will report by the end of the year.", None)
+    assert (hit.kind, hit.date, hit.basis) == ("by", None, "undated_document")
+
+
+@pytest.mark.parametrize(("text", "day"), [
+    ("The ministries will host an investor forum to be held on 3 June 2026.", dt.date(2026, 6, 3)),
+    ("The two ministries will jointly hold an investor forum in June 2026.", dt.date(2026, 6, 30)),
+    ("Officials will meet on 12 March 2026 to review progress.", dt.date(2026, 3, 12)),
+])
+def test_a_dated_event_is_a_deadline_on_its_day(text: str, day: dt.date) -> None:
+    [hit] = find_deadlines(text, SIGNED)
+    assert (hit.kind, hit.date, hit.basis) == ("on", day, "date_in_text")
+
+
+def test_an_event_before_the_document_is_news_not_a_deadline() -> None:
+    assert find_deadlines("The ministers met at a summit on 2 May 2025 and agreed the plan.", SIGNED) == []
+    assert find_deadlines("The forum in 2026 will discuss supply chains.", SIGNED) == []  # a year alone: no day
+
+
+def test_commitments_carry_the_new_kinds_of_time_limit() -> None:
+    from extract import Extractor
+    from ingest import Clause, Document
+
+    texts = {
+        "cap": "The Participants will ensure that the review of a mining permit application takes no longer than "
+               "18 months.",
+        "on": "The two ministries will jointly hold an investor forum on critical minerals in June 2026.",
+    }
+    docs = [Document(doc_id=f"d-{kind}", title="A Framework", date=SIGNED, parties=["Japan", "United States"],
+                     doc_type="framework", text=text,
+                     clauses=[Clause(clause_id=f"d-{kind}/c1", kind="provision", start=0, end=len(text), text=text)])
+            for kind, text in texts.items()]
+    found = Extractor().extract_many(docs)
+    deadlines = {kind: {(c.deadline.kind, c.deadline.days, c.deadline.date) for c in commitments if c.deadline}
+                 for kind, commitments in zip(texts, found, strict=True)}
+    assert deadlines == {"cap": {("cap", 540, None)}, "on": {("on", 253, dt.date(2026, 6, 30))}}

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
 
-from extract.models import Commitment, DeadlineBasis
+from extract.models import Commitment, DeadlineBasis, DeadlineKind
 
 if TYPE_CHECKING:
     from kb.library import Library
@@ -39,6 +39,8 @@ class DeadlineRow(BaseModel):
     days: int | None = Field(description="Nominal length as extracted: a month counts 30 days, a year 365.")
     status: Status
     deadline_text: str = Field(description="The deadline's own words, e.g. 'within six months of the date of ...'.")
+    kind: DeadlineKind = Field(default="within", description="within (a period), by (a date), cap (a longest "
+                                                             "duration, never dated) or on (a dated event).")
     basis: DeadlineBasis = Field(description="How the date was found, or why it could not be.")
     modality: str
     parties: list[str] = Field(default_factory=list, description="Who commits (the actors), else the document's "
@@ -99,6 +101,7 @@ def _row(c: Commitment, summary, clause: dict, as_of: dt.date) -> DeadlineRow:
     return DeadlineRow(
         doc_id=summary.doc_id, clause_id=c.clause_id, type=c.type, text=sentence_with(clause_text, c.deadline.text),
         date=date, days=c.deadline.days, status=status_of(date, as_of), deadline_text=c.deadline.text, basis=basis,
+        kind=c.deadline.kind,
         modality=c.modality, parties=list(c.actors or summary.parties), citation=clause.get("citation", ""),
         page=clause.get("page"), doc_title=summary.title, doc_date=summary.date, doc_type=summary.doc_type,
     )
