@@ -19,6 +19,16 @@ ALIASES = {
     "republic of indonesia": "Indonesia", "republic of kazakhstan": "Kazakhstan",
     "republic of uzbekistan": "Uzbekistan", "ukrainian": "Ukraine", "g7": "G7", "quad": "Quad",
 }
+# Seats of government that reporting uses for the government itself ("Washington and Canberra agreed").
+CAPITALS = {
+    "washington": "United States", "canberra": "Australia", "tokyo": "Japan", "kuala lumpur": "Malaysia",
+    "bangkok": "Thailand", "kyiv": "Ukraine", "kiev": "Ukraine", "riyadh": "Saudi Arabia", "kinshasa": "DR Congo",
+    "astana": "Kazakhstan", "new delhi": "India", "beijing": "China", "ottawa": "Canada", "brussels": "European Union",
+    "seoul": "South Korea", "jakarta": "Indonesia", "hanoi": "Vietnam", "manila": "Philippines",
+    "london": "United Kingdom", "buenos aires": "Argentina", "brasilia": "Brazil", "santiago": "Chile",
+}
+ALIASES.update(CAPITALS)
+ALIASES["korean"] = "South Korea"
 # Groups that sign as one ("We, the Leaders of the G7 ..."): collective subjects mean the group.
 GROUPS = frozenset({"G7", "G20", "Quad", "ASEAN", "APEC", "Minerals Security Partnership"})
 # Upper-case only: "US" is a country, "us" is a pronoun.

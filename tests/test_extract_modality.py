@@ -78,3 +78,16 @@ def test_list_items_take_the_force_and_actors_of_their_lead_in(extractor) -> Non
     assert item.actors == ["United States", "Thailand"]
     assert "geological_mapping" in item.types
     assert all(c.modality == "aspiration" for c in item.commitments)
+
+
+@pytest.mark.parametrize(("subject", "parties", "actors"), [
+    ("Washington and Canberra", ["United States", "Australia"], ["United States", "Australia"]),
+    ("The Korean Side", ["United States", "Republic of Korea"], ["Republic of Korea"]),
+    ("Tokyo", ["United States", "Japan"], ["Japan"]),
+    ("Each Participant", ["United States", "Republic of Korea"], ["United States", "Republic of Korea"]),
+])
+def test_capitals_sides_and_each_participant_resolve_to_governments(subject: str, parties: list[str],
+                                                                      actors: list[str]) -> None:
+    from extract.grammar import resolve_actors
+
+    assert resolve_actors(subject, parties) == actors

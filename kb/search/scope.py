@@ -12,18 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from extract.countries import countries_in, country_at
+from extract.countries import CAPITALS, countries_in, country_at
 from kb.store.term_counts import Freshness
 
 if TYPE_CHECKING:
     from kb.store.sqlite import Store
 
-# Seats of government that reporting uses for the government itself ("Washington and Canberra").
-CAPITALS = {
-    "washington": "United States", "canberra": "Australia", "tokyo": "Japan", "kuala lumpur": "Malaysia",
-    "bangkok": "Thailand", "kyiv": "Ukraine", "kiev": "Ukraine", "riyadh": "Saudi Arabia", "kinshasa": "DR Congo",
-    "astana": "Kazakhstan", "new delhi": "India", "beijing": "China", "ottawa": "Canada", "brussels": "European Union",
-}
 # Words for a kind of instrument, by doc_type (ingest.models.DocType). Only names of the instrument itself:
 # "analysis of the Japan stockpile" asks for the stockpile clause, not for commentaries.
 KIND_WORDS = {
