@@ -232,9 +232,9 @@ class Searcher:
         expanded_lists = [self._expanded(query, entries[i], lexical_lists[i], filters, depth)
                           for i, query in enumerate(parsed)]
         vectors = embedding.result() if embedding is not None else None
-        if self._opening is not None:
-            self._opening.result()  # the index is open (or raises its error here)
-            self._opening = None
+        opening, self._opening = self._opening, None
+        if opening is not None:
+            opening.result()  # the index is open, or its error (a Chroma server down) is raised here, once
         out: list[SearchResults] = []
         for i, query in enumerate(parsed):
             lexical = lexical_lists[i]
