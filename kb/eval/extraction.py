@@ -242,6 +242,8 @@ def _same_amount(gold: dict[str, Any], got: dict[str, Any]) -> bool:
 
 
 def _same_deadline(gold: dict[str, Any], got: dict[str, Any]) -> bool:
+    if gold.get("kind") and gold["kind"] != got.get("kind", "within"):  # the gold names its kind of time limit
+        return False
     if gold.get("date"):
         return str(gold["date"]) == str(got.get("date"))
     return gold.get("days") is None or gold["days"] == got.get("days")
