@@ -23,8 +23,9 @@ from extract.amounts import find_amounts
 from extract.classify import TypeModel, TypeScore, Weights
 from extract.deadlines import find_deadlines
 from extract.gazetteer import find_institutions, find_minerals
-from extract.grammar import is_recital_text, resolve_actors, sentence_forces, strongest
+from extract.grammar import announced_force, is_recital_text, resolve_actors, sentence_forces, strongest
 from extract.learn import read_annotated
+from extract.models import ANNOUNCING_TYPES
 from extract.resources import modality_lexicon
 from extract.taxonomy import Taxonomy, load_taxonomy
 
@@ -133,10 +134,12 @@ class ModalityTagger(_Component):
                                        for f in sentence_forces(doc)]
             if ctx.get("kind") in lex["recital_kinds"] or is_recital_text(attrs.text(doc)):
                 clause: str | None = "recital"
-            elif ctx.get("doc_type") in {"press_release", "commentary"}:
-                clause = "recital"  # a press release or commentary reports commitments; it makes none
+            elif ctx.get("doc_type") == "commentary":
+                clause = "recital"  # a commentary reports others' commitments; it makes none
             else:
                 clause = strongest([f[2] for f in forces])
+                if ctx.get("doc_type") in ANNOUNCING_TYPES:
+                    clause = announced_force(clause)
             out.append((clause, forces))
         return out
 

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import BaseModel, Field
 
-from extract.models import Amount, Commitment, Deadline, Modality
+from extract.grammar import announced_force
+from extract.models import ANNOUNCING_TYPES, Amount, Commitment, Deadline, Modality
 from extract.nlp import DEFAULT_SPACY_MODEL, load_nlp
 from extract.taxonomy import Taxonomy, load_taxonomy
 
@@ -151,17 +152,21 @@ def _analyse(document: Document, clause: Clause, sdoc: Doc) -> ClauseAnalysis:
     actors = list(sdoc._.accords_actors or document.parties)
     clause_force = sdoc._.accords_modality
     forces = sdoc._.accords_forces or []
+    announcing = document.doc_type in ANNOUNCING_TYPES
     commitments = []
     for span in spans.get(SPAN_KEYS["types"], []):
         start, end = _locate(document, clause, span.start_char, _evidence_end(sdoc, span))
         inside = [a for pos, a in amounts if start - clause.start <= pos < end - clause.start]
         near = [d for pos, d in deadlines if start - clause.start <= pos < end - clause.start]
-        sentence_force = next((f[2] for f in forces if f[0] <= span.start_char < f[1]), None)
+        sentence = next((f for f in forces if f[0] <= span.start_char < f[1]), None)
+        sentence_force = sentence[2] if sentence else None
+        if announcing:
+            sentence_force = announced_force(sentence_force)
         # the modality tagger sets sentence and clause forces to Modality names (grammar's weakest/strongest)
         modality = cast("Modality", clause_force if clause_force == "recital"
                         else (sentence_force or clause_force or "recital"))
         commitments.append(Commitment(
-            type=span.label_, modality=modality, actors=actors,
+            type=span.label_, modality=modality, actors=actors, announced=announcing and modality != "recital",
             minerals=_unique([s.kb_id_ for s in spans.get(SPAN_KEYS["minerals"], []) if start - clause.start <=
                               s.start_char < end - clause.start]) or minerals,
             amounts=inside, deadline=next(iter(near or [d for _, d in deadlines]), None), institutions=institutions,

@@ -218,6 +218,12 @@ def _is_modal_word(text: str, hits: list[tuple[int, int, str]], force: str) -> b
     return all(text[s:e].lower() in modals for s, e, f in hits if f == force)
 
 
+def announced_force(force: str | None) -> str | None:
+    """An announcement's force: what its verb says, but never binding, since a fact sheet or press release
+    reports a deal rather than being one ("the two sides agreed to" there is a commitment)."""
+    return "commitment" if force == "binding" else force
+
+
 def resolve_actors(subject: str, parties: list[str]) -> list[str]:
     """Normalised names of who commits: countries named, institutions' countries, else the parties.
     Names are spelled as the document's parties spell them; when the parties include a group and

@@ -35,6 +35,11 @@ DeadlineBasis = Literal["date_in_text", "from_document_date", "from_event", "und
 DeadlineKind = Literal["within", "by", "cap", "on"]
 
 
+# Documents that announce what their authors do or will do; they sign nothing, so their force stops at
+# commitment and their commitments are marked announced. Commentaries report others' and make none.
+ANNOUNCING_TYPES = frozenset({"fact_sheet", "press_release"})
+
+
 class Deadline(BaseModel):
     text: str
     days: int | None = Field(default=None, description="Nominal length: a month counts 30 days, a year 365.")
@@ -53,6 +58,10 @@ class Commitment(BaseModel):
     deadline: Deadline | None = None
     institutions: list[str] = Field(default_factory=list)
     clause_id: str
+    # Left out of the JSON when false, so a signed text's records keep design.md's shape.
+    announced: bool = Field(default=False, exclude_if=lambda announced: not announced,
+                            description="Made in a fact sheet or press release: a named actor's unilateral "
+                                        "announcement, reported, not signed.")
     text: str = Field(description="The evidence span, verbatim from the clause.")
     start: int = Field(description="Offset of the evidence in the document's normalised text.")
     end: int

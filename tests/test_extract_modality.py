@@ -54,9 +54,11 @@ def test_reported_speech_is_a_recital(parsed) -> None:  # type: ignore[no-untype
     assert force(parsed, "Australia will provide $1 billion to the projects, the Minister said.") == "recital"
 
 
-def test_press_release_reports_commitments_it_does_not_make(parsed) -> None:  # type: ignore[no-untyped-def]
+def test_press_release_announces_with_its_verb_and_never_binds(parsed) -> None:  # type: ignore[no-untyped-def]
     text = "The Government will provide up to A$185 million in concessional loans."
-    assert force(parsed, text, kind="provision", doc_type="press_release") == "recital"
+    assert force(parsed, text, kind="provision", doc_type="press_release") == "commitment"
+    assert force(parsed, "The Government shall provide the loans.", kind="provision", doc_type="press_release") == "commitment"
+    assert force(parsed, text, kind="provision", doc_type="commentary") == "recital"
     assert force(parsed, text, kind="provision", doc_type="framework") == "commitment"
 
 
@@ -91,3 +93,23 @@ def test_capitals_sides_and_each_participant_resolve_to_governments(subject: str
     from extract.grammar import resolve_actors
 
     assert resolve_actors(subject, parties) == actors
+
+
+@pytest.mark.parametrize(("doc_type", "modality", "announced"), [
+    ("fact_sheet", "commitment", True),  # "agreed to" in a fact sheet reports a deal; it does not bind
+    ("press_release", "commitment", True),  # a release announces what its authors will do: not a recital
+    ("commentary", "recital", False),  # a commentary reports others' commitments and makes none
+    ("framework", "binding", False),  # the signed text itself
+])
+def test_announcements_keep_their_verb_but_never_bind(doc_type: str, modality: str, announced: bool) -> None:
+    import datetime as dt
+
+    from extract import Extractor
+    from ingest import Clause, Document
+
+    text = "The United States and Japan agreed to develop a joint stockpile of gallium and germanium."
+    doc = Document(doc_id="d", title="Gallium", date=dt.date(2025, 10, 20), parties=["United States", "Japan"],
+                   doc_type=doc_type, text=text,  # type: ignore[arg-type]  # one of DocType's values
+                   clauses=[Clause(clause_id="d/c1", kind="provision", start=0, end=len(text), text=text)])
+    [found] = Extractor().extract(doc)
+    assert (found.type, found.modality, found.announced) == ("stockpiling", modality, announced)

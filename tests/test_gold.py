@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 import ingest
 from extract.models import MODALITIES
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, ROOT
 
 pytestmark = pytest.mark.quality  # extraction measured over the whole gold corpus
 
@@ -127,3 +127,20 @@ def test_there_are_at_least_60_queries_of_several_kinds() -> None:
     queries = [GoldQuery.model_validate(r) for p in GOLD.glob("queries*.jsonl") for r in read_jsonl(p)]
     assert len(queries) >= 60
     assert {"paraphrase", "amount", "institution", "mineral", "vague"} <= {q.kind for q in queries}
+
+
+WILD_GOLD = ROOT / "corpus" / "gold" / "wild-commitments.jsonl"
+WILD_DOCS = ROOT.parent / "shared" / "wild" / "docs"
+
+
+def test_the_real_postings_gold_resolves_and_holds_its_measured_figures() -> None:
+    """Nine real postings labelled by two blind judges (corpus/gold/JUDGING.md); nothing is fitted on them.
+    The floors sit at the figures measured when the set was made, so that a change that loses ground on real
+    drafting shows here; the bars of the issue (0.88 macro-F1 and more) are far above them."""
+    from kb.eval.extraction import evaluate_extraction
+
+    assert WILD_DOCS.is_dir(), f"the labelled postings are missing: expected them at {WILD_DOCS}"
+    report = evaluate_extraction(WILD_GOLD, WILD_DOCS)
+    assert report.gold_clauses == report.matched == 197, report.unmatched[:3]
+    assert report.macro_f1 >= 0.41 and report.modality_accuracy >= 0.73
+    assert report.amount_recall == 1.0 and report.deadline_recall >= 0.5
