@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import threading
+from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
@@ -52,7 +53,7 @@ def model_name(model: str) -> str:
     return Path(model).name if os.sep in model else model
 
 
-class Encoder:
+class Encoder(ABC):
     """Unit-length float32 vectors for texts, cached by text; subclasses say how one batch is embedded."""
 
     def __init__(self, model: str, backend: str, batch_size: int = 32, cache_size: int = 50_000) -> None:
@@ -68,13 +69,14 @@ class Encoder:
         return f"{model_name(self.model_name)}:{self.backend}"
 
     @property
+    @abstractmethod
     def dim(self) -> int:
-        raise NotImplementedError
+        """The length of a vector."""
 
+    @abstractmethod
     def embed(self, texts: list[str], one_thread: bool = False) -> np.ndarray:
         """Embed texts, uncached: unit-length float32 rows. one_thread: a few short texts (queries), which
         one thread embeds as fast as two, while two spin against each other on a busy machine."""
-        raise NotImplementedError
 
     def encode(self, texts: Sequence[str], one_thread: bool = False) -> np.ndarray:
         """Unit-length float32 vectors, one row per text; repeated texts are embedded once."""
