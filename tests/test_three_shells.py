@@ -174,3 +174,16 @@ def test_context_pack(kb, cli, http, mcp) -> None:
     assert cli("context", question, "--max-tokens", "300") == api
     assert _ok(http.post("/context", json={"question": question, "max_tokens": 300})) == api
     assert mcp("get_context", {"question": question, "max_tokens": 300}) == api
+
+
+def test_compare_marks_what_is_only_announced(kb) -> None:
+    from kb.report.render import render
+
+    report = kb.compare([LANTERN, SHEET])
+    announced = {t for t, row in report.matrix.items() if row[SHEET].announced}
+    assert announced and all(row[SHEET].present for t, row in report.matrix.items() if t in announced)
+    assert not any(row[LANTERN].announced for row in report.matrix.values())  # the signed text
+    cells = report.model_dump(mode="json")["matrix"]
+    assert all("announced" not in row[LANTERN] for row in cells.values())  # design.md's four keys
+    assert all(row[SHEET]["announced"] for t, row in cells.items() if t in announced)
+    assert ", announced (" in render(report, "md") and " · announced · " in render(report, "html")

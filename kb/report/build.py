@@ -123,7 +123,8 @@ def taxonomy_types(seen: Iterable[str]) -> list[str]:
 def _cell(commitments: list[Commitment], commitment_type: str) -> Cell:
     mine = [c for c in commitments if c.type == commitment_type]
     return Cell(present=bool(mine), modality=strongest(c.modality for c in mine), count=len(mine),
-                clause_ids=list(dict.fromkeys(c.clause_id for c in mine)))
+                clause_ids=list(dict.fromkeys(c.clause_id for c in mine)),
+                announced=bool(mine) and all(c.announced for c in mine))
 
 
 # -- aligned provisions ----------------------------------------------------------------------

@@ -125,7 +125,8 @@ def _matrix(report: ComparisonReport) -> str:
                 f'<li><a href="#{anchor(cid)}">{escape(report.evidence[cid].citation or cid)}</a></li>'
                 for cid in cell.clause_ids
             )
-            cells.append(f'<td class="{_force_class(cell.modality)}"><details><summary>{cell.modality} · '
+            said = " · announced" if cell.announced else ""
+            cells.append(f'<td class="{_force_class(cell.modality)}"><details><summary>{cell.modality}{said} · '
                          f'{cell.count}</summary><ul>{links}</ul></details></td>')
         body.append(f"<tr><th scope=row>{escape(type_label(t))}</th>{''.join(cells)}</tr>")
     legend = "".join(f'<span class="{_force_class(m)}">{m}</span>' for m in MODALITIES)

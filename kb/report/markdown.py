@@ -31,7 +31,8 @@ def to_markdown(report: ComparisonReport) -> str:
     for t in report.types:
         cells = [report.matrix[t][d.doc_id] for d in docs]
         out.append(f"| {type_label(t)} | " + " | ".join(
-            f"**{c.modality}** ({c.count})" if c.present else "—" for c in cells) + " |")
+            f"**{c.modality}**{', announced' if c.announced else ''} ({c.count})" if c.present else "—"
+            for c in cells) + " |")
     out += ["", "## Legalisation profile", "",
             "Obligation: legal force of the commitments. Precision: share naming an amount, a deadline, a mineral "
             "or a project. Delegation: bodies the document creates or names.", "",

@@ -13,12 +13,16 @@ Aspect = Literal["force", "amount", "deadline", "minerals", "institutions"]
 
 
 class Cell(BaseModel):
-    """One matrix cell (design.md): exactly these four keys; citations live in `evidence`."""
+    """One matrix cell (design.md): these four keys, and `announced` when it is true; citations live in
+    `evidence`."""
 
     present: bool = False
     modality: Modality | None = Field(default=None, description="Strongest legal force among the commitments.")
     count: int = 0
     clause_ids: list[str] = Field(default_factory=list)
+    announced: bool = Field(default=False, exclude_if=lambda announced: not announced,
+                            description="Every commitment here is announced (a fact sheet or press release), none "
+                                        "signed; left out when false.")
 
 
 class DocInfo(BaseModel):
