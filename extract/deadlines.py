@@ -136,7 +136,7 @@ def find_deadlines(text: str, doc_date: dt.date | None = None) -> list[DeadlineH
         date = add_period(doc_date, n, unit) if doc_date else None
         hits.append(DeadlineHit(match.start(), end, text[match.start():end].rstrip(), n * UNIT_DAYS[unit], date))
     for match in _AFTER.finditer(text):
-        if any(h.start <= match.start() < h.end for h in hits):
+        if _inside(hits, match.start()):
             continue
         n, unit = _count(match.group("n")), match.group("unit").lower()
         end = match.end()
@@ -149,13 +149,13 @@ def find_deadlines(text: str, doc_date: dt.date | None = None) -> list[DeadlineH
         days = _ORDINALS.get(raw) or int(re.sub(r"\D", "", raw))
         hits.append(DeadlineHit(match.start(), match.end(), match.group(0), days, None, kind="on"))
     for match in _CAP.finditer(text):
-        if any(h.start <= match.start() < h.end for h in hits):
+        if _inside(hits, match.start()):
             continue
         n, unit = _count(match.group("n")), match.group("unit").lower()
         hits.append(DeadlineHit(match.start(), match.end(), match.group(0), n * UNIT_DAYS[unit], None, "duration",
                                 "cap"))
     for match in _YEAR_END.finditer(text):
-        if any(h.start <= match.start() < h.end for h in hits):
+        if _inside(hits, match.start()):
             continue
         if doc_date is None:
             hits.append(DeadlineHit(match.start(), match.end(), match.group(0), None, None, "undated_document", "by"))
@@ -164,7 +164,7 @@ def find_deadlines(text: str, doc_date: dt.date | None = None) -> list[DeadlineH
         hits.append(DeadlineHit(match.start(), match.end(), match.group(0), (date - doc_date).days, date,
                                 "from_document_date", "by"))
     for match in _EVENT_ON.finditer(text):
-        if any(h.start <= match.start("prep") < h.end for h in hits):
+        if _inside(hits, match.start("prep")):
             continue
         date = _resolve_date(match)
         # A date before the document's is news of what happened, not something to meet.
@@ -174,7 +174,7 @@ def find_deadlines(text: str, doc_date: dt.date | None = None) -> list[DeadlineH
         hits.append(DeadlineHit(match.start("prep"), match.end(), text[match.start("prep"):match.end()],
                                 days_after_doc, date, "date_in_text", "on"))
     for match in _ABSOLUTE.finditer(text):
-        if any(h.start <= match.start() < h.end for h in hits):
+        if _inside(hits, match.start()):
             continue
         date = _resolve_date(match)
         if date is None:
@@ -182,6 +182,11 @@ def find_deadlines(text: str, doc_date: dt.date | None = None) -> list[DeadlineH
         days_after_doc = (date - doc_date).days if doc_date else None
         hits.append(DeadlineHit(match.start(), match.end(), match.group(0), days_after_doc, date, "date_in_text", "by"))
     return sorted((_with_basis(h, text, doc_date) for h in hits), key=lambda h: h.start)
+
+
+def _inside(hits: list[DeadlineHit], at: int) -> bool:
+    """Whether a match starting at `at` lies inside a deadline already found (the first reading wins)."""
+    return any(h.start <= at < h.end for h in hits)
 
 
 def _with_basis(hit: DeadlineHit, text: str, doc_date: dt.date | None) -> DeadlineHit:
