@@ -7,7 +7,7 @@ DEMO_HOME ?= $(or $(ACCORDS_HOME),$(CURDIR)/.accords-demo)
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install demo test test-fast bench lint clean corpus
+.PHONY: install browser demo test test-fast bench lint clean corpus screenshots
 
 install: $(STAMP)
 
@@ -33,8 +33,14 @@ demo: install
 	@echo "Comparison report written to reports/core-four.html and reports/core-four.md"
 	ACCORDS_HOME=$(DEMO_HOME) $(BIN)/accords deadlines --signed --as-of 2025-12-01
 
-test: install
-	$(BIN)/ruff check ingest extract kb tests bench corpus
+# Debian's Chromium for the browser tests (tests/test_browser.py); Playwright drives it, never a downloaded browser.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { echo "installing Debian's chromium for the browser tests"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+test: install browser
+	$(BIN)/ruff check ingest extract kb tests bench corpus docs
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
@@ -42,11 +48,15 @@ test: install
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not slow and not quality"
 
+# The README's pictures of the workspace (docs/*.png), taken in Chromium from a server over corpus/.
+screenshots: install browser
+	$(BIN)/python docs/screenshots.py
+
 bench: install
 	$(BIN)/python bench/bench_extract.py
 
 lint: install
-	$(BIN)/ruff check ingest extract kb tests bench corpus
+	$(BIN)/ruff check ingest extract kb tests bench corpus docs
 	$(BIN)/mypy
 
 corpus: install

@@ -231,36 +231,53 @@ def measure_search(kb: Any, encoder: Any) -> dict[str, Any]:
     return out
 
 
-def run_search_only(n: int, workdir: Path) -> dict[str, Any]:
-    """Search latency at scale without waiting for the embedding: random unit vectors stand in for clause
-    embeddings (HNSW finds random vectors harder to search, so this errs on the slow side)."""
+def build_search_only(n: int, workdir: Path, commitments: bool = False) -> tuple[Any, int]:
+    """A knowledge base of n synthetic clauses whose vectors are random unit vectors (HNSW finds random vectors
+    harder to search, so this errs on the slow side); reused when workdir holds one. commitments: give about
+    three clauses in five a made-up commitment (a type, a legal force, a mineral), for pages that show them."""
+    import random
+
     import numpy as np
 
-    from extract.encoder import get_encoder
+    from extract.models import MODALITIES, Commitment
+    from extract.taxonomy import load_taxonomy
     from kb.api import KnowledgeBase
     from kb.settings import Settings
     from kb.store.sqlite import vector_tag
     from kb.store.vectors import clause_metadata
 
-    out: dict[str, Any] = {"clauses": n, "load_before": os.getloadavg()[0], "search_only": True}
-    settings = Settings.resolve(workdir / "kb")
-    kb = KnowledgeBase(settings)
+    kb = KnowledgeBase(Settings.resolve(workdir / "kb"))
     rng = np.random.default_rng(5)
+    pick = random.Random(3)
+    types = list(load_taxonomy().types)
     built = workdir / "built"
     docs = [] if built.exists() else list(synthetic_documents(n, workdir / "files"))
-    out["docs"] = len(docs) or int(built.read_text())
     for i in range(0, len(docs), 200):
         batch = docs[i : i + 200]
         for d in batch:
-            kb.store.save(d, [])
+            made = [Commitment(type=pick.choice(types), modality=pick.choice(MODALITIES), actors=d.parties,  # type: ignore[arg-type]
+                               minerals=[pick.choice(["lithium", "cobalt", "gallium", "rare earths"])],
+                               clause_id=c.clause_id, text=c.text, start=c.start, end=c.end)
+                    for c in d.clauses if commitments and pick.random() < 0.6]
+            kb.store.save(d, made)
         ids = [c.clause_id for d in batch for c in d.clauses]
         metas = [clause_metadata(d.doc_id, d.doc_type, d.date, d.parties, []) for d in batch for _ in d.clauses]
         vectors = rng.standard_normal((len(ids), 384)).astype(np.float32)
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         kb.index.upsert(ids, vectors, metas)
         kb.store.mark_ready([d.doc_id for d in batch], vector_tag(kb.encoder.model_id))
-    built.write_text(str(out["docs"]))
-    encoder = get_encoder(settings.embed_model, settings.embed_backend)
+    if docs:
+        built.write_text(str(len(docs)))
+    return kb, int(built.read_text())
+
+
+def run_search_only(n: int, workdir: Path) -> dict[str, Any]:
+    """Search latency at scale without waiting for the embedding (see build_search_only)."""
+    from extract.encoder import get_encoder
+
+    out: dict[str, Any] = {"clauses": n, "load_before": os.getloadavg()[0], "search_only": True}
+    kb, out["docs"] = build_search_only(n, workdir)
+    encoder = get_encoder(kb.settings.embed_model, kb.settings.embed_backend)
     out.update(measure_search(kb, encoder))
     out["load_after"] = os.getloadavg()[0]
     return out

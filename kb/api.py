@@ -395,6 +395,10 @@ class KnowledgeBase:
         self.require(doc_id)
         return self.store.clauses(doc_id)
 
+    def clause_commitments(self, clause_ids: list[str]) -> dict[str, list[Commitment]]:
+        """The stored commitments of each of these clauses; clauses with none are left out."""
+        return self.store.clause_commitments(clause_ids)
+
     def clause_rows(self, clause_ids: list[str]) -> dict[str, dict[str, Any]]:
         """Stored clauses by id, each with its citation, page, text and document title."""
         return self.store.clause_rows(clause_ids)

@@ -270,3 +270,36 @@ def folder(tmp_path: Path) -> Path:
     for name, text in CRASH_DOCS.items():
         (docs / name).write_text(text, encoding="utf-8")
     return docs
+
+
+# The workspace's knowledge base: two frameworks, a memorandum, a fact sheet, and a document whose text holds
+# markup that must show as text and never run (HOSTILE_MARKUP).
+WORKSPACE_DOCS = ("us-japan-framework.pdf", "us-australia-framework.pdf", "us-thailand-mou.txt",
+                  "wh-fact-sheet-australia.html")
+HOSTILE_MARKUP = """\
+Framework on Gallium <script>window.__xss = 'title'</script> Supply
+
+Section 1 - Commitments
+
+1. The Participants shall build a joint stockpile of gallium <img src=x onerror="window.__xss = 'img'"> within six months.
+2. The Participants will fund recycling of magnets <script>window.__xss = 'clause'</script> at their plants.
+3. The Participants intend to streamline permits <a href="javascript:window.__xss = 'link'">here</a> for refineries.
+"""
+
+
+@pytest.fixture(scope="session")
+def workspace_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from kb.api import KnowledgeBase
+    from kb.settings import Settings
+
+    docs = tmp_path_factory.mktemp("workspace-docs")
+    for name in WORKSPACE_DOCS:
+        shutil.copy(CORPUS / name, docs / name)
+        meta = CORPUS / (name.rsplit(".", 1)[0] + ".meta.yaml")
+        if meta.exists():
+            shutil.copy(meta, docs / meta.name)
+    (docs / "hostile-markup.txt").write_text(HOSTILE_MARKUP, encoding="utf-8")
+    home = tmp_path_factory.mktemp("workspace-kb")
+    report = KnowledgeBase(Settings.resolve(home)).ingest([docs])
+    assert not report.failed and len(report.ingested) == len(WORKSPACE_DOCS) + 1, report
+    return home

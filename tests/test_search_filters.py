@@ -156,7 +156,7 @@ def test_no_result_says_so(run_cli, filtered_kb) -> None:
     assert "No clauses match" in text.stdout and "molybdenum concentrate" in text.stdout
     as_json = run_cli("--data-dir", data_dir, "search", '"molybdenum concentrate"', "--json")
     assert as_json.json() == {"query": '"molybdenum concentrate"', "terms": ["molybdenum concentrate"], "scope": [],
-                              "expanded": [], "provisions": [], "results": []}
+                              "expanded": [], "provisions": [], "weak": False, "results": []}
 
 
 def test_cli_filters_and_modes(run_cli, filtered_kb) -> None:

@@ -51,7 +51,8 @@ def test_ingest_then_paraphrased_query_finds_its_clause_first(run_cli, framework
     assert found["query"] == "money for mining ventures within half a year"
     top = found["results"][0]
     assert set(top) == {"rank", "score", "doc_id", "doc_title", "clause_id", "section", "page", "text", "types",
-                        "citation"}
+                        "citation", "why", "highlights"}
+    assert "money" in top["why"]["keywords"] or top["why"]["meaning"]
     assert top["clause_id"] == "atlantis-framework/s1.2", found["results"]
     assert top["section"] == "Section I" and top["rank"] == 1
 

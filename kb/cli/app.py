@@ -122,7 +122,7 @@ def search(
     if as_json:
         emit_json(results.model_dump(mode="json", exclude={"mode"}))
     else:
-        print_search(results, [*results.terms, *results.expanded], console())
+        print_search(results, console())
 
 
 @app.command()

@@ -1,7 +1,6 @@
 """Terminal rendering of results: Rich tables and highlighted clause text."""
 from __future__ import annotations
 
-import re
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
@@ -21,13 +20,13 @@ def console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
-def highlight_terms(text: str, terms: list[str]):
+def highlight_spans(text: str, spans: list[tuple[int, int]]):
+    """Clause text with the spans search matched (SearchHit.highlights) in bold."""
     from rich.text import Text
 
     rich_text = Text(text)
-    words = [re.escape(t) for t in terms if len(t) > 2]
-    if words:
-        rich_text.highlight_regex(re.compile(r"\b(" + "|".join(words) + r")\w*", re.IGNORECASE), "bold yellow")
+    for start, end in spans:
+        rich_text.stylize("bold yellow", start, end)
     return rich_text
 
 
@@ -96,7 +95,7 @@ def print_document(doc: Document, out: Console, full: bool) -> None:
         out.print(Text.assemble((f"{clause.clause_id.split('/', 1)[1]:>12}", "dim"), "  ", text))
 
 
-def print_search(results: SearchResults, terms: list[str], out: Console) -> None:
+def print_search(results: SearchResults, out: Console) -> None:
     from rich.padding import Padding
 
     if not results.results:
@@ -113,12 +112,16 @@ def print_search(results: SearchResults, terms: list[str], out: Console) -> None
     if notes:
         block = literal("\n".join(notes))
         out.print(f"[dim]{block}[/]\n")
+    if results.weak:
+        out.print("[yellow]No clause matches this well: these are the nearest there are, not answers.[/]\n")
     for hit in results.results:
         types = f" [magenta]{', '.join(hit.types)}[/]" if hit.types else ""
         where = hit.citation or hit.section
         title = hit.doc_title if len(hit.doc_title) <= 70 else hit.doc_title[:67].rstrip() + "..."
         out.print(f"[bold]{hit.rank}. {literal(title)}[/]\n   {literal(where)}{types} [dim]· {literal(hit.clause_id)} · score {hit.score:.3f}[/]")
-        out.print(Padding(highlight_terms(hit.text, terms), (0, 0, 1, 4)))
+        if hit.why is not None:
+            out.print(f"   [dim]why: {literal(hit.why.summary)}[/]")
+        out.print(Padding(highlight_spans(hit.text, hit.highlights), (0, 0, 1, 4)))
 
 
 def print_context(pack: ContextPack, out: Console) -> None:

@@ -20,11 +20,12 @@ from typing import TYPE_CHECKING
 from extract.encoder import Encoder
 from kb.models import SearchFilters, SearchHit, SearchMode, SearchResults
 from kb.search.expansion import Thesaurus, load_thesaurus
+from kb.search.explain import WEAK_COSINE, explain, highlight_spans, merge_spans
 from kb.search.fusion import reciprocal_rank, reweight
 from kb.search.postfilter import keep_passing, widen_factor
 from kb.search.provisions import load_provisions
 from kb.search.ranker import DENSE_WEIGHT, LEXICAL_WEIGHT, HybridLists, LearnedRanker, hand_fusion, source_weight
-from kb.search.scope import DocumentCatalog, query_scope
+from kb.search.scope import DocumentCatalog, named_parties, query_scope
 from kb.store.term_counts import TermCounts
 from kb.store.vectors import VectorIndex
 
@@ -241,6 +242,8 @@ class Searcher:
             dense = self._dense(query, vectors[i], filters, depth) if vectors is not None else []
             scope: list[str] = []
             kinds: list[str] = []
+            types: set[str] = set()
+            provision_hits: list[str] = []
             if mode == "lexical":
                 evidence = lexical
             elif mode == "dense":
@@ -260,12 +263,40 @@ class Searcher:
                 if collect is not None:
                     collect.append(lists)
                 evidence = self._fuse(lists)
+                provision_hits = provisions
             ranked = evidence if mode == "hybrid" else reweight(evidence, self._source_weights(evidence))
+            hits = self._hits(ranked, k)
+            weak = self._explain(hits, query, entries[i], dense, types, scope, kinds, set(provision_hits))
             out.append(SearchResults(query=query.text, mode=mode, terms=[*query.terms, *query.phrases], scope=scope,
-                                     expanded=list(entries[i]),
-                                     provisions=kinds,
-                                     results=self._hits(ranked, k)))
+                                     expanded=list(entries[i]), provisions=kinds, weak=weak, results=hits))
         return out
+
+    def _explain(self, hits: list[SearchHit], query: ParsedQuery, entries: tuple[str, ...],
+                 dense: list[tuple[str, float]], types: set[str], scope: list[str], kinds: list[str],
+                 provision_hits: set[str]) -> bool:
+        """Give each hit its why and highlights; True when there are hits and none is a good match
+        (SearchResults.weak)."""
+        if not hits:
+            return False
+        texts = {h.clause_id: h.text for h in hits}
+        words = [*(_quote(p) for p in query.phrases), *(term_match(t) for t in query.terms)]
+        spans = highlight_spans(texts, {"query": " OR ".join(words) or None,
+                                        "thesaurus": " OR ".join(_quote(e) for e in entries) or None,
+                                        **{f"word{n}": w for n, w in enumerate(words)}})
+        dense_rank = {cid: (n, cosine) for n, (cid, cosine) in enumerate(dense)}
+        named = named_parties(query.semantic_text) if scope else set()
+        parties = {d.doc_id: d.parties for d in self.catalog()} if scope else {}
+        for hit in hits:
+            own, related = spans["query"].get(hit.clause_id, []), spans["thesaurus"].get(hit.clause_id, [])
+            hit.why = explain(hit, own, related, dense_rank.get(hit.clause_id), types,
+                              sorted(named & parties.get(hit.doc_id, frozenset())) if hit.doc_id in scope else [],
+                              kinds if hit.clause_id in provision_hits else [])
+            hit.highlights = merge_spans(own, related)
+        covered = max((sum(hit.clause_id in spans[f"word{n}"] for n in range(len(words))) for hit in hits[:3]),
+                      default=0)
+        most_words = bool(words) and covered * 2 >= len(words)
+        close = bool(dense) and dense[0][1] >= WEAK_COSINE
+        return not (most_words or close or types or kinds)
 
     def _lexical(self, query: ParsedQuery, filters: SearchFilters, depth: int) -> list[tuple[str, float]]:
         match = fts_match(query)

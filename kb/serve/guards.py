@@ -22,7 +22,10 @@ if TYPE_CHECKING:
 log = logging.getLogger("accords.http")
 
 DEFAULT_MAX_BODY = 64 * 1024
-OPEN_PATHS = frozenset({"/health"})
+OPEN_PATHS = frozenset({"/health", "/login"})
+OPEN_PREFIXES = ("/static/",)  # the workspace's own stylesheet and script: nothing of the knowledge base
+KEY_COOKIE = "accords_key"  # set by the workspace's /login (kb/serve/web/pages.py)
+READ_METHODS = frozenset({"GET", "HEAD"})
 STATUS_CODES = {400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "method_not_allowed",
                 413: "body_too_large", 422: "invalid_request"}
 
@@ -51,7 +54,10 @@ class Guard:
         if self.hosts is not None and host not in self.hosts:  # e.g. a web page that rebound its DNS name
             await error_json(400, "bad_host", f"this server does not answer to host {host!r}")(scope, receive, send)
             return
-        if self.key and scope["path"] not in OPEN_PATHS and not self._authorised(headers.get("authorization", b"")):
+        if self.key and not _open(scope["path"]) and not self._authorised(headers, scope["method"]):
+            if scope["method"] in READ_METHODS and b"text/html" in headers.get("accept", b""):  # a browser: sign in
+                await _to_login(scope)(scope, receive, send)
+                return
             response = error_json(401, "unauthorized", "missing or wrong API key: send 'Authorization: Bearer KEY'",
                                   {"WWW-Authenticate": "Bearer"})
             await response(scope, receive, send)
@@ -62,9 +68,13 @@ class Guard:
             return
         await self.app(scope, self._limited(receive), send)
 
-    def _authorised(self, header: bytes) -> bool:
-        scheme, _, token = header.partition(b" ")
+    def _authorised(self, headers: dict[str, bytes], method: str) -> bool:
+        """The bearer header; or, for reading only, the workspace's same-site cookie (a browser cannot send a
+        header when following a link, and a cross-site form never carries a SameSite=Strict cookie)."""
+        scheme, _, token = headers.get("authorization", b"").partition(b" ")
         given = token.strip() if scheme.lower() == b"bearer" else b""
+        if not given and method in READ_METHODS:
+            given = _cookie(headers.get("cookie", b""), KEY_COOKIE)
         return hmac.compare_digest(given, self.key or b"")
 
     @property
@@ -84,6 +94,30 @@ class Guard:
             return message
 
         return limited
+
+
+def _open(path: str) -> bool:
+    return path in OPEN_PATHS or path.startswith(OPEN_PREFIXES)
+
+
+def _cookie(header: bytes, name: str) -> bytes:
+    from http.cookies import CookieError, SimpleCookie
+
+    try:
+        jar = SimpleCookie(header.decode("latin-1"))
+    except CookieError:
+        return b""
+    morsel = jar.get(name)
+    return morsel.value.encode("latin-1") if morsel else b""
+
+
+def _to_login(scope: Scope) -> Any:
+    from urllib.parse import quote
+
+    from starlette.responses import RedirectResponse
+
+    target = scope["path"] + ("?" + scope["query_string"].decode("latin-1") if scope.get("query_string") else "")
+    return RedirectResponse("/login?next=" + quote(target, safe=""), status_code=303)
 
 
 def _host_name(header: str) -> str:
@@ -142,7 +176,7 @@ def declare_bearer_auth(app: FastAPI) -> None:
         schema = build()
         schema.setdefault("components", {})["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
         for path, operations in schema.get("paths", {}).items():
-            for operation in operations.values() if path not in OPEN_PATHS else ():
+            for operation in operations.values() if not _open(path) else ():
                 operation["security"] = [{"bearer": []}]
         return schema
 

@@ -82,9 +82,10 @@ DocIdPath = Annotated[str, PathParam(pattern=DOC_ID_PATTERN, description="A docu
 
 
 def create_app(kb: KnowledgeBase, api_key: str | None = None, max_body_bytes: int = DEFAULT_MAX_BODY,
-               preload: bool = True, allowed_hosts: Iterable[str] | None = None) -> FastAPI:
+               preload: bool = True, allowed_hosts: Iterable[str] | None = None, workspace: bool = True) -> FastAPI:
     """The HTTP API over one knowledge base. preload opens the store and model in the background;
-    allowed_hosts (when given) are the only Host header names answered, against DNS rebinding."""
+    allowed_hosts (when given) are the only Host header names answered, against DNS rebinding; workspace adds
+    the analyst's pages (kb/serve/web)."""
     run = Serial(kb)
 
     @asynccontextmanager
@@ -146,5 +147,10 @@ def create_app(kb: KnowledgeBase, api_key: str | None = None, max_body_bytes: in
 
     app.state.kb = kb
     app.state.serial = run
+    app.state.api_key = api_key or None
     app.include_router(followthrough_routes.router)  # they find the kb on app.state
+    if workspace:
+        from kb.serve.web import mount
+
+        mount(app)  # the browser pages at /, over the same views and thread
     return app

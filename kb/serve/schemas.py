@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, computed_field, field_validator
 
 from extract.models import Commitment, Modality
 from ingest.models import DocType, Section
@@ -113,8 +113,22 @@ class DocumentOut(DocSummary):
     clauses: list[ClauseOut] = Field(default_factory=list)
 
 
+def clause_link(clause_id: str) -> str:
+    """The clause's place in the browser workspace: '/doc/{doc_id}#{structural path}'."""
+    doc_id, _, path = clause_id.partition("/")
+    return f"/doc/{doc_id}#{path}"
+
+
+LINK_DOCS = "The clause in the browser workspace of `accords serve`, relative to its address."
+
+
 class HitOut(SearchHit):
     text_is: TextIs = UNTRUSTED
+
+    @computed_field(description=LINK_DOCS)  # type: ignore[prop-decorator]  # pydantic's documented way
+    @property
+    def link(self) -> str:
+        return clause_link(self.clause_id)
 
 
 class SearchOut(SearchResults):
@@ -126,6 +140,11 @@ class CommitmentOut(Commitment):
     doc_id: str
     citation: str = ""
     page: int | None = None
+
+    @computed_field(description=LINK_DOCS)  # type: ignore[prop-decorator]  # pydantic's documented way
+    @property
+    def link(self) -> str:
+        return clause_link(self.clause_id)
     text_is: TextIs = UNTRUSTED
 
 

@@ -336,6 +336,14 @@ class Store:
         sql = f"SELECT record FROM commitments WHERE {' AND '.join(where)} ORDER BY doc_id, id"
         return [Commitment.model_validate_json(r[0]) for r in self.db.execute(sql, params).fetchall()]
 
+    def clause_commitments(self, clause_ids: list[str]) -> dict[str, list[Commitment]]:
+        """The commitments of each of these clauses (clauses with none are left out)."""
+        found: dict[str, list[Commitment]] = {}
+        for clause_id, record in self._select("SELECT clause_id, record FROM commitments WHERE clause_id IN ({marks}) "
+                                              "ORDER BY id", clause_ids):
+            found.setdefault(clause_id, []).append(Commitment.model_validate_json(record))
+        return found
+
     def embedding_inputs(self, doc_ids: list[str]) -> Iterator[tuple[str, str, str]]:
         """(clause_id, doc_id, text to embed) for each clause of the given documents."""
         for chunk in _chunks(doc_ids, 200):

@@ -25,7 +25,7 @@ def serve(
     max_body_kb: Annotated[int, typer.Option("--max-body-kb", min=1, max=10240,
                                              help="Largest request body accepted, in KiB.")] = 64,
 ) -> None:
-    """Serve the HTTP API (docs at /docs). Set ACCORDS_API_KEY to require 'Authorization: Bearer KEY'."""
+    """Serve the HTTP API (docs at /docs) and the browser workspace at /. Set ACCORDS_API_KEY to require a key."""
     import uvicorn
 
     from kb.serve.http import create_app
