@@ -315,8 +315,9 @@ class KnowledgeBase:
 
     def commitments(self, doc_id: str | None = None, types: Iterable[str] = (), modalities: Iterable[str] = (),
                     *, min_force: str | None = None, party: str | None = None,
-                    mineral: str | None = None) -> list[Commitment]:
-        """Stored commitments, filtered; min_force keeps that legal force and stronger.
+                    mineral: str | None = None, with_deadline: bool = False) -> list[Commitment]:
+        """Stored commitments, filtered; min_force keeps that legal force and stronger, with_deadline only
+        those with a deadline.
 
         party keeps the commitments of documents the party is party to, and those whose actors name it
         (a third country committing in someone else's agreement); mineral keeps commitments naming it
@@ -332,7 +333,7 @@ class KnowledgeBase:
                 raise UsageProblem(f"unknown legal force {min_force!r}; use one of {', '.join(MODALITIES)}")
             strong = [m for m in MODALITIES if force_rank(m) >= force_rank(min_force)]
             modalities = [m for m in modalities if m in strong] if modalities else strong
-        found = self.store.commitments(doc_id, types, modalities)
+        found = self.store.commitments(doc_id, types, modalities, with_deadline)
         if party:
             wanted = party_key(party)
             theirs = {s.doc_id for s in self.documents(party=party)}
@@ -394,6 +395,10 @@ class KnowledgeBase:
     def clauses(self, doc_id: str) -> list[Clause]:
         self.require(doc_id)
         return self.store.clauses(doc_id)
+
+    def commitment_cells(self, types: Iterable[str] = ()) -> list[tuple[str, str, str, str, bool]]:
+        """(doc_id, type, legal force, clause_id, announced) of every stored commitment (of these types)."""
+        return self.store.commitment_cells(types)
 
     def clause_commitments(self, clause_ids: list[str]) -> dict[str, list[Commitment]]:
         """The stored commitments of each of these clauses; clauses with none are left out."""

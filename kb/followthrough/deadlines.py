@@ -75,7 +75,7 @@ def list_deadlines(kb: Library, before: dt.date | None = None, after: dt.date | 
 
         raise UsageProblem(f"status {min(unknown)!r} is not one of {', '.join(STATUSES)}")
     summaries = {s.doc_id: s for s in kb.documents()}
-    found = [c for c in kb.commitments(party=party) if c.deadline is not None
+    found = [c for c in kb.commitments(party=party, with_deadline=True) if c.deadline is not None
              and (not doc_types or summaries[_doc_id(c)].doc_type in doc_types)]
     clauses = kb.clause_rows(sorted({c.clause_id for c in found}))
     rows: list[DeadlineRow] = []

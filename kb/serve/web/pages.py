@@ -125,13 +125,13 @@ def _grid_args(party: str | None, type: list[str] | None, doc_type: list[str] | 
 
 @router.get("/grid", response_class=HTMLResponse)
 async def grid(request: Request, party: Annotated[str | None, Query(max_length=100)] = None, type: Many = None,
-               doc_type: Many = None) -> HTMLResponse:
+               doc_type: Many = None, start: Annotated[int, Query(ge=0)] = 0) -> HTMLResponse:
     table = await run(request, views.grid, *_grid_args(party, type, doc_type))
-    everything = await run(request, views.grid, None, None, None)
     documents = await run(request, _documents)
-    query = urlencode(request.query_params.multi_items())
-    return page("grid.html", grid=table, all_types=everything.types, doc_types=sorted({d.doc_type for d in documents}),
-                query=query, nav="grid")
+    query = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "start"])
+    return page("grid.html", grid=table, rows=table.rows[start : start + views.GRID_PAGE], start=start,
+                step=views.GRID_PAGE, all_types=views.taxonomy_types(), query=query,
+                doc_types=sorted({d.doc_type for d in documents}), nav="grid")
 
 
 @router.get("/grid.csv")
