@@ -39,12 +39,17 @@ _CASED = {"us", "uk", "eu", "drc", "usa", "g7"}
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
     import pycountry
 
+    from extract.resources import data_file
+
     names: dict[str, str] = {}
     for country in pycountry.countries:
         name = getattr(country, "common_name", None) or country.name
-        if "," not in name and "(" not in name:
-            names[name.lower()] = name
+        # "Viet Nam" and "Socialist Republic of Viet Nam" are Vietnam too
+        for spelling in (name, country.name, getattr(country, "official_name", None)):
+            if spelling and "," not in spelling and "(" not in spelling:
+                names.setdefault(spelling.lower(), name)
     names.update({k: v for k, v in ALIASES.items() if k not in _CASED})
+    names.update({k: v for k, v in data_file("demonyms.yaml").items() if k not in names})
     alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
     folded = re.compile(rf"(?<![\w.])(?:{alternatives})(?![\w])", re.IGNORECASE)
     cased = re.compile(r"(?<![\w.])(?:US|U\.S\.|UK|EU|DRC|USA|G7)(?![\w])")

@@ -10,6 +10,7 @@ its `start`/`end` point into `Document.text` and the evidence lies inside its cl
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -97,8 +98,8 @@ class Extractor:
         piped = self.nlp.pipe(self._clause_docs(docs, jobs), batch_size=self.batch_size)
         for (i, clause), sdoc in zip(jobs, piped, strict=True):
             out[i].append(_analyse(docs[i], clause, sdoc))
-        for analyses in out:
-            _inherit_lead_ins(analyses)
+        for doc, analyses in zip(docs, out, strict=True):
+            _inherit_lead_ins(analyses, [c.text for c in doc.clauses], doc.doc_type in ANNOUNCING_TYPES)
         return out
 
     def _clause_docs(self, docs: list[Document], jobs: list[tuple[int, Clause]]) -> Iterator[Doc]:
@@ -197,20 +198,35 @@ def _locate(document: Document, clause: Clause, start: int, end: int) -> tuple[i
     return (found, found + len(piece)) if found >= 0 else (clause.start, clause.end)
 
 
-def _inherit_lead_ins(analyses: list[ClauseAnalysis]) -> None:
-    """A list item with no verb of its own ("(a) workshops and seminars;") takes the force and
-    actors of its lead-in clause ("Mechanisms of cooperation may include:")."""
+# A list item that is a fragment of its lead-in's sentence: lower-case start ("opening markets for ...;"),
+# or ending as items do (";", "; and", ", or").
+_FRAGMENT_END = re.compile(r"(?:[;,]|[;,]\s*(?:and|or))\s*$")
+
+
+def _inherit_lead_ins(analyses: list[ClauseAnalysis], texts: list[str], announcing: bool = False) -> None:
+    """A list item with no verb of its own ("(a) workshops and seminars;") takes the force and actors of its
+    lead-in clause ("Mechanisms of cooperation may include:"): its parent in the clause tree, else the nearest
+    clause before it that ends with a colon, when the item reads as a fragment of that sentence."""
     by_id = {a.clause_id: a for a in analyses}
-    for analysis in analyses:
+    lead_in: ClauseAnalysis | None = None
+    for analysis, text in zip(analyses, texts, strict=True):
+        stripped = text.strip()
+        fragment = bool(stripped) and (stripped[0].islower() or bool(_FRAGMENT_END.search(stripped)))
         if analysis.modality:
+            lead_in = analysis if stripped.endswith(":") else (lead_in if fragment else None)
             continue
         parent = by_id.get(analysis.clause_id.rsplit(".", 1)[0]) if "." in analysis.clause_id else None
+        if (parent is None or not parent.modality) and lead_in is not None and fragment:
+            parent = lead_in
+        if not fragment:
+            lead_in = None
         analysis.modality = parent.modality if parent is not None and parent.modality else "recital"
         if parent is not None:
             analysis.actors = parent.actors
         for commitment in analysis.commitments:
             commitment.modality = analysis.modality  # type: ignore[assignment]  # a parent clause's Modality or "recital"
             commitment.actors = analysis.actors
+            commitment.announced = announcing and analysis.modality != "recital"
 
 
 def _unique(items: list[str]) -> list[str]:

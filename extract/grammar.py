@@ -69,7 +69,10 @@ def _parsed_force(sent: Span) -> SentenceForce:
         heads += [c for c in root.children if c.pos_ in {"VERB", "AUX"} and _has_subject(c) and
                   c.dep_ in {"relcl", "acl", "appos", "dep", "ccomp", "parataxis"}]
     best = _best([p for h in heads for p in _with_conjuncts(h)])
-    if best[0] is None:
+    # A finite main verb with its own subject that carries no force ("The President has challenged the
+    # assumption that workers must ...") is a statement: a modal deeper down belongs to what it reports.
+    stated = root.pos_ in {"VERB", "AUX"} and _has_subject(root) and root.tag_ in {"VBD", "VBN", "VBP", "VBZ"}
+    if best[0] is None and not stated:
         # The small parser sometimes hangs the main verb deep in the tree ("For each project in
         # which ..., DFC shall have ..."): fall back to any verb that carries a modal or a cue verb.
         modals, verbs = modality_lexicon()["modals"], verb_forces()

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
+from extract.learn import RECITAL_KINDS
+
 if TYPE_CHECKING:
     from extract import ClauseAnalysis, Extractor
     from ingest import Document
@@ -79,6 +81,10 @@ class ExtractionReport(BaseModel):
     evidence_outside_clause: int
     set_f1: dict[str, float] = Field(description="Micro F1 of actors, minerals and institutions per clause "
                                                  "(only those the gold annotates).")
+    background_clauses: int = Field(default=0, description="Operative-looking clauses (not titles, preambles, "
+                                    "recitals, headings or signatures) to which the gold gives no type.")
+    background_precision: float = Field(default=1.0, description="Share of those background clauses that "
+                                        "extraction also leaves without a type.")
     mistakes: list[Mistake]
 
     @property
@@ -179,8 +185,12 @@ def score(gold: list[GoldClause], docs: dict[str, Document], analyses: dict[str,
     amounts = [0, 0, 0]  # gold, found, found with the right bound
     deadlines = [0, 0]
     sets = {k: [0, 0, 0] for k in ("actors", "minerals", "institutions")}  # tp, gold, predicted
+    background = [0, 0]  # gold body clauses of no type, those also untyped by extraction
     for g, a in pairs:
         pred = set(a.types)
+        if not g.types and a.kind not in RECITAL_KINDS:
+            background[0] += 1
+            background[1] += not pred
         support.update(g.types)
         predicted.update(pred)
         tp.update(set(g.types) & pred)
@@ -221,6 +231,8 @@ def score(gold: list[GoldClause], docs: dict[str, Document], analyses: dict[str,
         deadlines_gold=deadlines[0], deadline_recall=round(deadlines[1] / deadlines[0], 4) if deadlines[0] else 1.0,
         evidence_spans=total, evidence_outside_clause=total - inside,
         set_f1={k: round(_f1(v[0], v[2], v[1]), 4) for k, v in sets.items() if v[1]}, mistakes=mistakes,
+        background_clauses=background[0],
+        background_precision=round(background[1] / background[0], 4) if background[0] else 1.0,
     )
 
 

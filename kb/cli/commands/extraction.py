@@ -131,5 +131,8 @@ def print_report(report: ExtractionReport, out: Console) -> None:
               f"{report.deadlines_gold}")
     out.print(f"evidence spans outside their clause: {report.evidence_outside_clause} of {report.evidence_spans}")
     out.print("set F1: " + ", ".join(f"{k} {v:.3f}" for k, v in report.set_f1.items()))
+    if report.background_clauses:
+        out.print(f"background (body clauses the gold gives no type): {report.background_precision:.3f} of "
+                  f"{report.background_clauses} left untyped")
     verdict = ", ".join(f"{k} {'ok' if ok else 'MISSED'}" for k, ok in report.meets_bar.items())
     out.print(f"bar: {verdict}")
