@@ -23,7 +23,13 @@ from extract.amounts import find_amounts
 from extract.classify import TypeModel, TypeScore, Weights
 from extract.deadlines import find_deadlines
 from extract.gazetteer import find_institutions, find_minerals
-from extract.grammar import announced_force, is_recital_text, resolve_actors, sentence_forces, strongest
+from extract.grammar import (
+    announced_force,
+    is_recital_text,
+    resolve_actors,
+    sentence_forces,
+    strongest,
+)
 from extract.learn import read_annotated
 from extract.models import ANNOUNCING_TYPES
 from extract.resources import modality_lexicon

@@ -34,8 +34,8 @@ _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _NUM = rf"(?P<n>\d+|{'|'.join(sorted(_WORDS, key=len, reverse=True))})"
 _UNIT = r"(?:calendar\s+|business\s+|working\s+)?(?P<unit>day|week|month|year)s?"
 _RELATIVE = re.compile(
-    rf"\b(?P<trigger>within(?:\s+the)?|(?:in|over|during)\s+the\s+(?:next|coming|first)|for\s+the\s+first|"
-    rf"no\s+later\s+than|not\s+later\s+than|(?:a|the)\s+(?:\w+\s+)?(?:period|window)\s+of)"
+    rf"\b(?P<trigger>within(?:\s+the(?:\s+(?:next|coming|first))?)?|(?:in|over|during)\s+the\s+(?:next|coming|first)|for\s+the\s+first|"
+    rf"no\s+later\s+than|not\s+later\s+than|(?:an?|the)\s+(?:\w+\s+)?(?:period|window)\s+of)"
     rf"\s+(?:a\s+period\s+of\s+)?{_NUM}(?:\s*\(\d+\))?[\s-]+{_UNIT}\b",
     re.IGNORECASE,
 )
@@ -59,7 +59,7 @@ _DATE = (
 )
 _ABSOLUTE = re.compile(
     rf"\b(?P<trigger>no\s+later\s+than|not\s+later\s+than|by\s+no\s+later\s+than|on\s+or\s+before|prior\s+to|"
-    rf"before|by|until|due\s+by|deadline\s+of)\s+(?:{_DATE})",
+    rf"before|by|until|till|through|due\s+by|deadline\s+of)\s+(?:{_DATE})",
     re.IGNORECASE,
 )
 # What a relative deadline runs from: the document itself, or some later event (a request, a notice).
@@ -91,6 +91,9 @@ _EVENT_ON = re.compile(
     rf"round|session)\s+(?:\w+\s+){{0,3}}?)(?P<prep>on|in)\s+(?:{_DATE})",
     re.IGNORECASE,
 )
+# A period named but not counted: "in the coming weeks", "over the next months".
+_VAGUE = re.compile(r"\b(?:in|over|within|during)\s+the\s+(?:coming|next|following)\s+(?P<unit>days|weeks|months|years)\b",
+                    re.IGNORECASE)
 _UNIT_WORD = re.compile(r"\b(?P<business>business\s+|working\s+)?(?P<unit>day|week|month|year)s?\b", re.IGNORECASE)
 # What a relative deadline runs from, when the words after it name an event rather than the document.
 _EVENT_AFTER = re.compile(
@@ -173,6 +176,9 @@ def find_deadlines(text: str, doc_date: dt.date | None = None) -> list[DeadlineH
         days_after_doc = (date - doc_date).days if doc_date else None
         hits.append(DeadlineHit(match.start("prep"), match.end(), text[match.start("prep"):match.end()],
                                 days_after_doc, date, "date_in_text", "on"))
+    for match in _VAGUE.finditer(text):
+        if not _inside(hits, match.start()):
+            hits.append(DeadlineHit(match.start(), match.end(), match.group(0), None, None, "not_computable"))
     for match in _ABSOLUTE.finditer(text):
         if _inside(hits, match.start()):
             continue

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import BaseModel, Field
 
-from extract.grammar import announced_force
+from extract.grammar import announced_force, names_actor
+from extract.learn import RECITAL_KINDS
 from extract.models import ANNOUNCING_TYPES, Amount, Commitment, Deadline, Modality
 from extract.nlp import DEFAULT_SPACY_MODEL, load_nlp
 from extract.taxonomy import Taxonomy, load_taxonomy
@@ -50,6 +51,8 @@ class ClauseAnalysis(BaseModel):
     deadlines: list[Deadline] = Field(default_factory=list)
     scores: dict[str, float] = Field(default_factory=dict, description="Type -> score, present or not.")
     commitments: list[Commitment] = Field(default_factory=list)
+    acted: bool = Field(default=True, description="Some sentence's subject is someone who acts (a party, a "
+                                                  "government, an office holder, an institution), not a thing.")
 
     @property
     def types(self) -> list[str]:
@@ -99,7 +102,8 @@ class Extractor:
         for (i, clause), sdoc in zip(jobs, piped, strict=True):
             out[i].append(_analyse(docs[i], clause, sdoc))
         for doc, analyses in zip(docs, out, strict=True):
-            _inherit_lead_ins(analyses, [c.text for c in doc.clauses], doc.doc_type in ANNOUNCING_TYPES)
+            _inherit_lead_ins(analyses, [c.text for c in doc.clauses], doc.doc_type in ANNOUNCING_TYPES,
+                              doc.doc_type not in REPORTING_TYPES)
         return out
 
     def _clause_docs(self, docs: list[Document], jobs: list[tuple[int, Clause]]) -> Iterator[Doc]:
@@ -175,6 +179,7 @@ def _analyse(document: Document, clause: Clause, sdoc: Doc) -> ClauseAnalysis:
             confidence=round(float(sdoc.cats.get(span.label_, 0.0)), 4),
         ))
     return ClauseAnalysis(clause_id=clause.clause_id, kind=clause.kind, modality=clause_force or "",
+                          acted=any(names_actor(f[3]) for f in forces),
                           actors=actors, minerals=minerals, institutions=institutions,
                           amounts=[a for _, a in amounts], deadlines=[d for _, d in deadlines],
                           scores={k: float(v) for k, v in sdoc.cats.items()}, commitments=commitments)
@@ -198,12 +203,15 @@ def _locate(document: Document, clause: Clause, start: int, end: int) -> tuple[i
     return (found, found + len(piece)) if found >= 0 else (clause.start, clause.end)
 
 
+# Commentaries discuss what others committed to: their clauses keep the types they are about.
+REPORTING_TYPES = frozenset({"commentary"})
 # A list item that is a fragment of its lead-in's sentence: lower-case start ("opening markets for ...;"),
 # or ending as items do (";", "; and", ", or").
 _FRAGMENT_END = re.compile(r"(?:[;,]|[;,]\s*(?:and|or))\s*$")
 
 
-def _inherit_lead_ins(analyses: list[ClauseAnalysis], texts: list[str], announcing: bool = False) -> None:
+def _inherit_lead_ins(analyses: list[ClauseAnalysis], texts: list[str], announcing: bool = False,
+                      stating: bool = False) -> None:
     """A list item with no verb of its own ("(a) workshops and seminars;") takes the force and actors of its
     lead-in clause ("Mechanisms of cooperation may include:"): its parent in the clause tree, else the nearest
     clause before it that ends with a colon, when the item reads as a fragment of that sentence."""
@@ -220,6 +228,11 @@ def _inherit_lead_ins(analyses: list[ClauseAnalysis], texts: list[str], announci
             parent = lead_in
         if not fragment:
             lead_in = None
+        if (parent is None or not parent.modality) and stating and not analysis.acted \
+                and analysis.kind not in RECITAL_KINDS:
+            # No verb gives it force, no lead-in lends one, and no one acts in it ("copper prices have fallen",
+            # "capacity remains concentrated"): a statement of fact or of market conditions has no type.
+            analysis.commitments = []
         analysis.modality = parent.modality if parent is not None and parent.modality else "recital"
         if parent is not None:
             analysis.actors = parent.actors

@@ -69,19 +69,29 @@ def _parsed_force(sent: Span) -> SentenceForce:
         heads += [c for c in root.children if c.pos_ in {"VERB", "AUX"} and _has_subject(c) and
                   c.dep_ in {"relcl", "acl", "appos", "dep", "ccomp", "parataxis"}]
     best = _best([p for h in heads for p in _with_conjuncts(h)])
-    # A finite main verb with its own subject that carries no force ("The President has challenged the
-    # assumption that workers must ...") is a statement: a modal deeper down belongs to what it reports.
-    stated = root.pos_ in {"VERB", "AUX"} and _has_subject(root) and root.tag_ in {"VBD", "VBN", "VBP", "VBZ"}
-    if best[0] is None and not stated:
+    if best[0] is None:
         # The small parser sometimes hangs the main verb deep in the tree ("For each project in
         # which ..., DFC shall have ..."): fall back to any verb that carries a modal or a cue verb.
         modals, verbs = modality_lexicon()["modals"], verb_forces()
-        best = _best([t for t in sent if t.pos_ in {"VERB", "AUX"} and (
+        # Not a clause that completes a noun, though ("challenged the assumption that workers must ..."):
+        # its modal belongs to what the sentence talks about.
+        best = _best([t for t in sent if t.pos_ in {"VERB", "AUX"} and not _completes_noun(t) and (
             any(c.dep_ in {"aux", "auxpass"} and c.lower_ in modals for c in t.children)
             or t.lemma_.lower() in verbs
             or (_has_subject(t) and t.dep_ not in {"advcl", "relcl", "acl", "pcomp", "pobj", "csubj"}))])
+    if best[0] is None and _headline_infinitive(root):
+        best = ("commitment", root)  # "Japan to invest $550 billion": a headline's "will"
     pred = best[1] or root
     return SentenceForce(sent.start_char, sent.end_char, best[0], _tok_span(pred), _subject(pred))
+
+
+def _headline_infinitive(root: Token) -> bool:
+    return root.pos_ == "VERB" and _has_subject(root) and any(c.dep_ == "aux" and c.tag_ == "TO" for c in root.children)
+
+
+
+def _completes_noun(verb: Token) -> bool:
+    return verb.dep_ in {"acl", "relcl", "ccomp"} and verb.head.pos_ in {"NOUN", "PROPN", "PRON"}
 
 
 def _best(predicates: list[Token]) -> tuple[str | None, Token | None]:
@@ -169,7 +179,11 @@ def _party_subject(pred: Token) -> bool:
     if head is None:
         return False
     name = " ".join(t.text for t in head.subtree if t.dep_ == "compound" or t is head)
-    return head.lower_ in set(modality_lexicon()["party_words"]) or bool(_countries(name))
+    if head.lower_ in set(modality_lexicon()["party_words"]) or _countries(name):
+        return True
+    # The parties' own bodies act for them: "our export credit agencies are mobilising", "EXIM is providing".
+    whole = head.doc[head.left_edge.i: head.right_edge.i + 1]
+    return any(t.dep_ == "poss" and t.lower_ == "our" for t in head.children) or bool(find_institutions(whole.text))
 
 
 def _subject_head(pred: Token) -> str:
@@ -225,6 +239,18 @@ def announced_force(force: str | None) -> str | None:
     """An announcement's force: what its verb says, but never binding, since a fact sheet or press release
     reports a deal rather than being one ("the two sides agreed to" there is a commitment)."""
     return "commitment" if force == "binding" else force
+
+
+def names_actor(subject: str) -> bool:
+    """Does a sentence's subject name someone who acts: a party word ("the Participants", "we"), a country or
+    capital, an institution, or an office or body ("the President", "the Ministry")?"""
+    if not subject:
+        return False
+    words = set(re.findall(r"[a-z]+", subject.lower()))
+    lex = modality_lexicon()
+    if words & set(lex["party_words"]) or words & set(lex["actor_words"]):
+        return True
+    return bool(_countries(subject) or find_institutions(subject))
 
 
 def resolve_actors(subject: str, parties: list[str]) -> list[str]:

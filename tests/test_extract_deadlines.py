@@ -20,6 +20,9 @@ SIGNED = dt.date(2025, 10, 20)
     ("before 1 January 2027", 438, dt.date(2027, 1, 1)),
     ("by mid-2026", 253, dt.date(2026, 6, 30)),
     ("over the next ten years", 3650, dt.date(2035, 10, 20)),
+    ("within the next six months", 180, dt.date(2026, 4, 20)),
+    ("purchases will continue through 2028", 1168, dt.date(2028, 12, 31)),
+    ("the exemption applies until 31 March 2026", 162, dt.date(2026, 3, 31)),
 ])
 def test_deadline_resolved_against_the_document_date(text: str, days: int, date: dt.date) -> None:
     [hit] = find_deadlines(text, SIGNED)
@@ -143,3 +146,14 @@ def test_commitments_carry_the_new_kinds_of_time_limit() -> None:
     deadlines = {kind: {(c.deadline.kind, c.deadline.days, c.deadline.date) for c in commitments if c.deadline}
                  for kind, commitments in zip(texts, found, strict=True)}
     assert deadlines == {"cap": {("cap", 540, None)}, "on": {("on", 253, dt.date(2026, 6, 30))}}
+
+
+def test_a_period_named_but_not_counted_is_a_deadline_without_days() -> None:
+    [hit] = find_deadlines("In the coming weeks, the two sides will work to finalize the Agreement.", SIGNED)
+    assert (hit.text, hit.days, hit.date, hit.kind, hit.basis) == ("In the coming weeks", None, None, "within",
+                                                                    "not_computable")
+
+
+def test_a_further_period_is_counted_in_days() -> None:
+    [hit] = find_deadlines("The suspension is extended for an additional period of 90 days.", SIGNED)
+    assert (hit.days, hit.date) == (90, None)

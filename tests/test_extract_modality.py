@@ -28,9 +28,17 @@ def force(nlp, text: str, **context: object) -> str | None:  # type: ignore[no-u
     ("We will explore pooling information on national stockpiles.", "aspiration"),
     ("Mechanisms of cooperation under this MOU may include:", "aspiration"),
     ('"Fund" means the United States-Ukraine Reconstruction Investment Fund.', "recital"),
+    ("Our export credit agencies are mobilising financing for refining projects.", "commitment"),
+    ("The Bank has approved a provisional loan of up to EUR 80 million.", "commitment"),
+    ("Japan to invest $550 billion in projects in the United States.", "commitment"),
 ])
 def test_force_of_the_governing_verb(parsed, text: str, expected: str) -> None:  # type: ignore[no-untyped-def]
     assert force(parsed, text, kind="provision") == expected
+
+
+def test_a_modal_inside_what_a_statement_talks_about_gives_it_no_force(parsed) -> None:  # type: ignore[no-untyped-def]
+    text = "The President has challenged the assumption that American workers must tolerate unfair practices."
+    assert force(parsed, text, kind="provision") is None
 
 
 def test_negation_keeps_the_force(parsed) -> None:  # type: ignore[no-untyped-def]
@@ -82,11 +90,35 @@ def test_list_items_take_the_force_and_actors_of_their_lead_in(extractor) -> Non
     assert all(c.modality == "aspiration" for c in item.commitments)
 
 
+def test_items_after_a_colon_lead_in_take_its_force(extractor) -> None:  # type: ignore[no-untyped-def]
+    doc = make_document(["The two sides will work to make trade more seamless by:",
+                         "opening markets for medical devices;",
+                         "streamlining customs procedures for goods; and",
+                         "The trade deficit was large in 2024."],
+                        parties=("United States", "Switzerland"), doc_type="joint_statement")
+    lead, first, second, after = extractor.analyse_many([doc])[0]
+    assert lead.modality == first.modality == second.modality == "commitment"
+    assert after.modality == "recital"  # a full sentence ends the list
+
+
+def test_a_statement_of_fact_has_no_commitment_type(extractor) -> None:  # type: ignore[no-untyped-def]
+    doc = make_document(["Copper prices have dropped sharply over the past two years.",
+                         "Refining capacity for rare earths remains concentrated in one country.",
+                         "The Participants will build a joint stockpile of copper."],
+                        parties=("United States", "Australia"), doc_type="framework")
+    prices, capacity, stockpile = extractor.analyse_many([doc])[0]
+    assert prices.types == [] and capacity.types == []
+    assert "stockpiling" in stockpile.types
+
+
 @pytest.mark.parametrize(("subject", "parties", "actors"), [
     ("Washington and Canberra", ["United States", "Australia"], ["United States", "Australia"]),
     ("The Korean Side", ["United States", "Republic of Korea"], ["Republic of Korea"]),
     ("Tokyo", ["United States", "Japan"], ["Japan"]),
     ("Each Participant", ["United States", "Republic of Korea"], ["United States", "Republic of Korea"]),
+    ("Swiss and Liechtenstein companies", ["United States", "Switzerland", "Liechtenstein"],
+     ["Switzerland", "Liechtenstein"]),
+    ("The United States and Viet Nam", ["United States", "Vietnam"], ["United States", "Vietnam"]),
 ])
 def test_capitals_sides_and_each_participant_resolve_to_governments(subject: str, parties: list[str],
                                                                       actors: list[str]) -> None:
