@@ -138,7 +138,11 @@ class ModalityTagger(_Component):
             ctx = attrs.context(doc)
             forces: list[list[Any]] = [[f.start, f.end, f.force, f.subject, list(f.cue) if f.cue else None]
                                        for f in sentence_forces(doc)]
-            if ctx.get("kind") in lex["recital_kinds"] or is_recital_text(attrs.text(doc)):
+            kind = ctx.get("kind")
+            # An announcement's body is its news: what its authors will do is announced, not narrated.
+            if kind == "narrative" and ctx.get("doc_type") in ANNOUNCING_TYPES:
+                kind = "provision"
+            if kind in lex["recital_kinds"] or is_recital_text(attrs.text(doc)):
                 clause: str | None = "recital"
             elif ctx.get("doc_type") == "commentary":
                 clause = "recital"  # a commentary reports others' commitments; it makes none

@@ -75,10 +75,10 @@ def _parsed_force(sent: Span) -> SentenceForce:
         modals, verbs = modality_lexicon()["modals"], verb_forces()
         # Not a clause that completes a noun, though ("challenged the assumption that workers must ..."):
         # its modal belongs to what the sentence talks about.
+        subordinate = {"advcl", "relcl", "acl", "pcomp", "pobj", "csubj"}  # "... when they seek stakes"
         best = _best([t for t in sent if t.pos_ in {"VERB", "AUX"} and not _completes_noun(t) and (
             any(c.dep_ in {"aux", "auxpass"} and c.lower_ in modals for c in t.children)
-            or t.lemma_.lower() in verbs
-            or (_has_subject(t) and t.dep_ not in {"advcl", "relcl", "acl", "pcomp", "pobj", "csubj"}))])
+            or (t.dep_ not in subordinate and (t.lemma_.lower() in verbs or _has_subject(t))))])
     if best[0] is None and _headline_infinitive(root):
         best = ("commitment", root)  # "Japan to invest $550 billion": a headline's "will"
     pred = best[1] or root

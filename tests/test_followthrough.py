@@ -122,6 +122,9 @@ def test_press_release_figures_against_the_signed_framework(corpus_kb) -> None: 
     pipeline = _claim(report, "amount", 8.5e9)
     assert pipeline.currency == "USD" and not pipeline.in_signed and not pipeline.matches
     assert pipeline.sources[0].clause_id == "au-pm-media-release/p3"
+    # "will each provide ..." is a commitment the release announces: missing from the signed text, it matters
+    assert pipeline.announced and pipeline.sources[0].announced
+    assert any(not c.announced for c in report.claims)  # figures the release only narrates
     floor = _claim(report, "amount", 1e9)
     assert floor.claim == "at least US$1 billion" and floor.in_signed
     assert floor.matches[0].clause_id == "us-australia-framework/s1.2.b"

@@ -54,6 +54,8 @@ class Source(BaseModel):
     clause_id: str
     citation: str = ""
     text: str = Field(description="The announcement's sentence (document content).")
+    announced: bool = Field(default=False, description="The clause carries a commitment the announcement makes "
+                                                       "(extraction's `announced`), not background or narrative.")
 
 
 class Match(BaseModel):
@@ -76,6 +78,13 @@ class Claim(BaseModel):
     sources: list[Source] = Field(default_factory=list)
     matches: list[Match] = Field(default_factory=list)
     note: str = ""
+
+    @computed_field(  # type: ignore[prop-decorator]  # pydantic's documented way to put a property in the JSON
+        description="Made in at least one announced commitment: a figure or name missing from the signed text "
+                    "matters most here.")
+    @property
+    def announced(self) -> bool:
+        return any(s.announced for s in self.sources)
 
 
 class ClaimsReport(BaseModel):
@@ -104,6 +113,10 @@ def check_claims(kb: Library, doc_id: str, against: str | Iterable[str] | None =
     signed = [kb.document(t) for t in targets]
     claims = [*_amount_claims(doc, signed), *_named_claims(doc, signed, "mineral"),
               *_project_claims(doc, signed), *_named_claims(doc, signed, "institution")]
+    committed = {c.clause_id for c in kb.commitments(doc_id) if c.announced}
+    for claim in claims:
+        for source in claim.sources:
+            source.announced = source.clause_id in committed
     claims.sort(key=lambda c: KINDS.index(c.kind))
     return ClaimsReport(doc=_ref(doc), against=[_ref(d) for d in signed], matched_by=matched_by, claims=claims,
                         notes=notes)
@@ -402,7 +415,7 @@ def render_markdown(report: ClaimsReport) -> str:
         for c in rows:
             where = "; ".join(f"{m.clause_id} ({m.citation}): “{_cell(m.matched)}”" for m in c.matches) or "—"
             said = ", ".join(s.clause_id for s in c.sources)
-            verdict = "yes" if c.in_signed else "**no**"
+            verdict = "yes" if c.in_signed else ("**no** (announced as a commitment)" if c.announced else "**no**")
             if c.note:
                 verdict += f" ({c.note})"
             lines.append(f"| {_cell(c.claim)} | {verdict} | {_cell(where)} | {said} |")
