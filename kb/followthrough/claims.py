@@ -403,8 +403,9 @@ def render_markdown(report: ClaimsReport) -> str:
     lines = [f"# Announced vs signed: {report.doc.title}", "",
              (f"`{report.doc.doc_id}` ({report.doc.doc_type}, {report.doc.date or 'undated'}) checked against "
               f"{against} (matched by {report.matched_by})."), "",
-             (f"{report.n_in_signed} of {len(report.claims)} claims appear in the signed text; "
-              f"{report.n_not_in_signed} do not."), ""]
+             (f"{report.n_in_signed} of {len(report.claims)} claim{'s' if len(report.claims) != 1 else ''} "
+              f"appear{'s' if len(report.claims) == 1 else ''} in the signed text; {report.n_not_in_signed} "
+              f"do{'es' if report.n_not_in_signed == 1 else ''} not."), ""]
     lines += [f"> {note}" for note in report.notes] + ([""] if report.notes else [])
     for kind in KINDS:
         rows = [c for c in report.claims if c.kind == kind]
