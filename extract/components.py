@@ -136,7 +136,7 @@ class ModalityTagger(_Component):
         out: list[tuple[str | None, list[list[Any]]]] = []
         for doc in docs:
             ctx = attrs.context(doc)
-            forces: list[list[Any]] = [[f.start, f.end, f.force, f.subject, list(f.cue) if f.cue else None]
+            forces: list[list[Any]] = [[f.start, f.end, f.force, f.subject, list(f.cue) if f.cue else None, f.actor]
                                        for f in sentence_forces(doc)]
             kind = ctx.get("kind")
             # An announcement's body is its news: what its authors will do is announced, not narrated.
@@ -158,7 +158,7 @@ class ModalityTagger(_Component):
             doc._.accords_modality = clause
             doc._.accords_forces = forces
             spans = []
-            for _, _, force, _, cue in forces:
+            for _, _, force, _, cue, _ in forces:
                 if force and cue:
                     span = doc.char_span(cue[0], cue[1], label=force, alignment_mode="expand")
                     if span is not None:
@@ -180,7 +180,7 @@ class ActorResolver(_Component):
         for doc in docs:
             # the extractor sets context["parties"] to list(doc.parties)
             parties = [str(p) for p in cast("list[str]", attrs.context(doc).get("parties") or [])]
-            forces = doc._.accords_forces or [[f.start, f.end, f.force, f.subject, None] for f in sentence_forces(doc)]
+            forces = doc._.accords_forces or [[f.start, f.end, f.force, f.subject, None, f.actor] for f in sentence_forces(doc)]
             best = strongest([f[2] for f in forces])
             subject = next((f[3] for f in forces if f[2] == best and f[2]), "")
             out.append(resolve_actors(subject, parties))

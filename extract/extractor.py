@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import BaseModel, Field
 
-from extract.grammar import announced_force, names_actor
+from extract.grammar import announced_force
 from extract.learn import RECITAL_KINDS
 from extract.models import ANNOUNCING_TYPES, Amount, Commitment, Deadline, Modality
 from extract.nlp import DEFAULT_SPACY_MODEL, load_nlp
@@ -179,7 +179,7 @@ def _analyse(document: Document, clause: Clause, sdoc: Doc) -> ClauseAnalysis:
             confidence=round(float(sdoc.cats.get(span.label_, 0.0)), 4),
         ))
     return ClauseAnalysis(clause_id=clause.clause_id, kind=clause.kind, modality=clause_force or "",
-                          acted=any(names_actor(f[3]) for f in forces),
+                          acted=any(f[5] for f in forces),
                           actors=actors, minerals=minerals, institutions=institutions,
                           amounts=[a for _, a in amounts], deadlines=[d for _, d in deadlines],
                           scores={k: float(v) for k, v in sdoc.cats.items()}, commitments=commitments)
@@ -220,14 +220,16 @@ def _inherit_lead_ins(analyses: list[ClauseAnalysis], texts: list[str], announci
     for analysis, text in zip(analyses, texts, strict=True):
         stripped = text.strip()
         fragment = bool(stripped) and (stripped[0].islower() or bool(_FRAGMENT_END.search(stripped)))
+        if lead_in is not None and _siblings(lead_in.clause_id) != _siblings(analysis.clause_id):
+            lead_in = None  # a list never runs on into another section
         if analysis.modality:
             lead_in = analysis if stripped.endswith(":") else (lead_in if fragment else None)
             continue
         parent = by_id.get(analysis.clause_id.rsplit(".", 1)[0]) if "." in analysis.clause_id else None
         if (parent is None or not parent.modality) and lead_in is not None and fragment:
             parent = lead_in
-        if not fragment:
-            lead_in = None
+        if not fragment or stripped.endswith("."):
+            lead_in = None  # a full sentence, or the list's last item
         if (parent is None or not parent.modality) and stating and not analysis.acted \
                 and analysis.kind not in RECITAL_KINDS:
             # No verb gives it force, no lead-in lends one, and no one acts in it ("copper prices have fallen",
@@ -240,6 +242,11 @@ def _inherit_lead_ins(analyses: list[ClauseAnalysis], texts: list[str], announci
             commitment.modality = analysis.modality  # type: ignore[assignment]  # a parent clause's Modality or "recital"
             commitment.actors = analysis.actors
             commitment.announced = announcing and analysis.modality != "recital"
+
+
+def _siblings(clause_id: str) -> str:
+    """What a clause shares with the other items of its list: its path less the last step."""
+    return clause_id.rsplit(".", 1)[0] if "." in clause_id else clause_id.split("/", 1)[0]
 
 
 def _unique(items: list[str]) -> list[str]:

@@ -33,6 +33,7 @@ class SentenceForce:
     force: str | None  # None when the sentence states nothing (a fragment, a copula about the text)
     cue: tuple[int, int] | None  # character span of the governing verb group
     subject: str  # text of the subject of the governing verb ("" when none)
+    actor: bool = True  # the subject's head names someone who acts (see _actor_subject); True without a parse
 
 
 def strongest(forces: Iterable[str | None]) -> str | None:
@@ -62,7 +63,8 @@ def _parsed_force(sent: Span) -> SentenceForce:
     reporting = set(lex["reporting_verbs"])
     if _reported(root, reporting) or re.search(r"\baccording\s+to\b", sent.text, re.IGNORECASE):
         said = next((c for c in root.children if c.dep_ == "ccomp"), root)  # who the report is about
-        return SentenceForce(sent.start_char, sent.end_char, "recital", _tok_span(root), _subject(said))
+        return SentenceForce(sent.start_char, sent.end_char, "recital", _tok_span(root), _subject(said),
+                             _actor_subject(said))
     heads = [root]
     if root.pos_ not in {"VERB", "AUX"} or not _has_subject(root):
         # "Scrap: The Participants commit to ..." parses the lead-in label as the root.
@@ -82,7 +84,7 @@ def _parsed_force(sent: Span) -> SentenceForce:
     if best[0] is None and _headline_infinitive(root):
         best = ("commitment", root)  # "Japan to invest $550 billion": a headline's "will"
     pred = best[1] or root
-    return SentenceForce(sent.start_char, sent.end_char, best[0], _tok_span(pred), _subject(pred))
+    return SentenceForce(sent.start_char, sent.end_char, best[0], _tok_span(pred), _subject(pred), _actor_subject(pred))
 
 
 def _headline_infinitive(root: Token) -> bool:
@@ -241,16 +243,18 @@ def announced_force(force: str | None) -> str | None:
     return "commitment" if force == "binding" else force
 
 
-def names_actor(subject: str) -> bool:
-    """Does a sentence's subject name someone who acts: a party word ("the Participants", "we"), a country or
-    capital, an institution, or an office or body ("the President", "the Ministry")?"""
-    if not subject:
-        return False
-    words = set(re.findall(r"[a-z]+", subject.lower()))
+def _actor_subject(pred: Token) -> bool:
+    """Does the head of the verb's subject name someone who acts: a party word ("the Participants", "we"), a
+    country or capital, an institution, or an office or body ("the President", "the Ministry", "companies")?
+    The head decides: "copper prices in our countries" and "Phase I of the project" name no one."""
+    head = next((c for c in pred.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    if head is None:
+        return pred.dep_ in {"xcomp", "conj"} and pred.head is not pred and _actor_subject(pred.head)
     lex = modality_lexicon()
-    if words & set(lex["party_words"]) or words & set(lex["actor_words"]):
+    if head.lower_ in set(lex["party_words"]) | set(lex["actor_words"]):
         return True
-    return bool(_countries(subject) or find_institutions(subject))
+    name = " ".join(t.text for t in head.subtree if t.dep_ == "compound" or t is head)
+    return bool(_countries(name) or find_institutions(name))
 
 
 def resolve_actors(subject: str, parties: list[str]) -> list[str]:

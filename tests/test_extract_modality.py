@@ -104,11 +104,25 @@ def test_items_after_a_colon_lead_in_take_its_force(extractor) -> None:  # type:
 def test_a_statement_of_fact_has_no_commitment_type(extractor) -> None:  # type: ignore[no-untyped-def]
     doc = make_document(["Copper prices have dropped sharply over the past two years.",
                          "Refining capacity for rare earths remains concentrated in one country.",
+                         "Phase I investment in the cobalt refinery has reached US$500 million.",
                          "The Participants will build a joint stockpile of copper."],
                         parties=("United States", "Australia"), doc_type="framework")
-    prices, capacity, stockpile = extractor.analyse_many([doc])[0]
+    prices, capacity, phase, stockpile = extractor.analyse_many([doc])[0]
     assert prices.types == [] and capacity.types == []
+    assert phase.types == []  # the subject's head is "investment": "I" names no one
     assert "stockpiling" in stockpile.types
+
+
+def test_a_list_ends_with_its_section(extractor) -> None:  # type: ignore[no-untyped-def]
+    doc = make_document(["The Participants intend to cooperate in the following areas:", "trade in minerals;",
+                         "tourism.", "copper and cobalt prices, which have fallen sharply;"],
+                        parties=("United States", "Japan"), doc_type="memorandum")
+    ids = ["d/art1.p1", "d/art1.b1", "d/art1.b2", "d/art2.b1"]
+    for clause, clause_id in zip(doc.clauses, ids, strict=True):
+        clause.clause_id = clause_id
+    lead, first, last, elsewhere = extractor.analyse_many([doc])[0]
+    assert lead.modality == first.modality == last.modality == "intent"
+    assert elsewhere.modality == "recital" and elsewhere.types == []
 
 
 @pytest.mark.parametrize(("subject", "parties", "actors"), [

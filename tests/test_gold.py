@@ -137,12 +137,12 @@ def test_the_real_postings_gold_resolves_and_holds_its_measured_figures() -> Non
     """Nine real postings labelled by two blind judges (corpus/gold/JUDGING.md); nothing is fitted on them.
     The floors sit at the figures measured when the set was made, so that a change that loses ground on real
     drafting shows here; the bars of the issue (0.88 macro-F1 and more) are far above them. Measured when the set
-    was made: macro-F1 0.419, force 0.736, deadlines 0.50, background 0.68; now 0.426, 0.756, 0.75, 0.72."""
+    was made: macro-F1 0.419, force 0.736, deadlines 0.50, background 0.68; now 0.446, 0.756, 0.75, 0.79."""
     from kb.eval.extraction import evaluate_extraction
 
     assert WILD_DOCS.is_dir(), f"the labelled postings are missing: expected them at {WILD_DOCS}"
     report = evaluate_extraction(WILD_GOLD, WILD_DOCS)
     assert report.gold_clauses == report.matched == 197, report.unmatched[:3]
-    assert report.macro_f1 >= 0.42 and report.modality_accuracy >= 0.75
+    assert report.macro_f1 >= 0.44 and report.modality_accuracy >= 0.75
     assert report.amount_recall == 1.0 and report.deadline_recall >= 0.75
-    assert report.background_precision >= 0.72
+    assert report.background_precision >= 0.78

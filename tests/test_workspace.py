@@ -181,3 +181,24 @@ def test_with_an_api_key_pages_want_a_sign_in_and_the_cookie_only_reads(workspac
         assert "samesite=strict" in right.headers["set-cookie"].lower() and "httponly" in right.headers["set-cookie"].lower()
         assert client.get("/grid").status_code == 200  # the cookie now stands in for the key
         assert client.post("/search", json={"query": "gallium"}).status_code == 401  # but never for a write
+        token = client.cookies.get("accords_key")
+        assert token and "s3cret" not in token  # a token derived from the key, not the key
+        # another local app's malformed cookie on the same host does not hide ours
+        assert client.get("/grid", headers={"cookie": f'other={{"a":1}}; accords_key={token}; x=a b'}).status_code == 200
+
+
+def test_a_key_beyond_ascii_signs_in(workspace_home: Path) -> None:
+    from kb.serve.http import create_app
+
+    with TestClient(create_app(open_kb(workspace_home), api_key="clé-k€y", preload=False)) as client:
+        signed = client.post("/login", content="key=cl%C3%A9-k%E2%82%ACy&next=/grid",
+                             headers={"content-type": "application/x-www-form-urlencoded"})
+        assert signed.status_code == 200 and "Commitments grid" in signed.text
+
+
+def test_highlights_survive_control_characters_in_the_text() -> None:
+    from kb.search.explain import highlight_spans
+
+    text = "The Parties shall build a \x03 stockpile of gallium and tungsten \x02 reserves."
+    spans = highlight_spans({"c": text}, {"q": '"gallium" OR "tungsten"'})["q"]["c"]
+    assert [text[a:b] for a, b in spans] == ["gallium", "tungsten"]

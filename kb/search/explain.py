@@ -31,7 +31,9 @@ def highlight_spans(texts: Mapping[str, str], matches: Mapping[str, str | None])
     db = sqlite3.connect(":memory:")
     try:
         db.execute(f"CREATE VIRTUAL TABLE t USING fts5(cid UNINDEXED, text, tokenize = '{TOKENIZER}')")
-        db.executemany("INSERT INTO t (cid, text) VALUES (?, ?)", list(texts.items()))
+        # the markers must not occur in the text itself; a same-length stand-in keeps every offset
+        clean = [(cid, text.replace(_OPEN, " ").replace(_CLOSE, " ")) for cid, text in texts.items()]
+        db.executemany("INSERT INTO t (cid, text) VALUES (?, ?)", clean)
         for name, match in matches.items():
             if not match:
                 continue

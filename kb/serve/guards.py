@@ -73,9 +73,10 @@ class Guard:
         header when following a link, and a cross-site form never carries a SameSite=Strict cookie)."""
         scheme, _, token = headers.get("authorization", b"").partition(b" ")
         given = token.strip() if scheme.lower() == b"bearer" else b""
-        if not given and method in READ_METHODS:
-            given = _cookie(headers.get("cookie", b""), KEY_COOKIE)
-        return hmac.compare_digest(given, self.key or b"")
+        if given or method not in READ_METHODS:
+            return hmac.compare_digest(given, self.key or b"")
+        cookie = _cookie(headers.get("cookie", b""), KEY_COOKIE).encode("latin-1", "replace")
+        return hmac.compare_digest(cookie, session_token(self.key or b"").encode("ascii"))
 
     @property
     def _too_large(self) -> str:
@@ -100,15 +101,17 @@ def _open(path: str) -> bool:
     return path in OPEN_PATHS or path.startswith(OPEN_PREFIXES)
 
 
-def _cookie(header: bytes, name: str) -> bytes:
-    from http.cookies import CookieError, SimpleCookie
+def _cookie(header: bytes, name: str) -> str:
+    """One cookie's value; another site's malformed cookie on the same host must not hide ours."""
+    from starlette.requests import cookie_parser
 
-    try:
-        jar = SimpleCookie(header.decode("latin-1"))
-    except CookieError:
-        return b""
-    morsel = jar.get(name)
-    return morsel.value.encode("latin-1") if morsel else b""
+    return cookie_parser(header.decode("latin-1")).get(name, "")
+
+
+def session_token(key: bytes) -> str:
+    """What the workspace's cookie holds: derived from the API key, never the key itself, so a cookie that
+    leaks to another port of the host is no bearer token; ASCII whatever the key's characters."""
+    return hmac.new(key, b"accords workspace session", "sha256").hexdigest()
 
 
 def _to_login(scope: Scope) -> Any:

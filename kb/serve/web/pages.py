@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from extract.models import MODALITIES
 from kb.errors import UnknownDocument, UsageProblem
 from kb.models import DOC_ID_PATTERN
+from kb.serve.guards import KEY_COOKIE, session_token
 from kb.serve.schemas import clause_link
 from kb.serve.web import views
 
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
     from kb.api import KnowledgeBase
 
 HERE = Path(__file__).parent
-KEY_COOKIE = "accords_key"
 MODES = ("hybrid", "dense", "lexical")
 MAX_COMPARED = 6
 # Pages run only this server's own script and styles; the report frame (a standalone report with its own
@@ -237,7 +237,7 @@ async def login(request: Request) -> Response:
     if not expected or not hmac.compare_digest(key.encode(), expected.encode()):
         return page("login.html", 401, next=target, failed=bool(expected), nav="")
     response = RedirectResponse(target, status_code=303)
-    response.set_cookie(KEY_COOKIE, key, httponly=True, samesite="strict", path="/")
+    response.set_cookie(KEY_COOKIE, session_token(key.encode("utf-8")), httponly=True, samesite="strict", path="/")
     return response
 
 

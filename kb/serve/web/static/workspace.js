@@ -3,7 +3,8 @@
 
 // The clause a link points at (#s1.14): marked, focused for screen readers, and brought into view.
 function showTarget() {
-  const id = decodeURIComponent(location.hash.slice(1));
+  let id = "";
+  try { id = decodeURIComponent(location.hash.slice(1)); } catch (e) { return; }  // a malformed link
   if (!id) return;
   const clause = document.getElementById(id);
   if (!clause || !clause.classList.contains("clause")) return;
