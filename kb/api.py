@@ -295,9 +295,11 @@ class KnowledgeBase:
             self.store.delete(doc_id)
 
     # -- reading ------------------------------------------------------------------------------
-    def documents(self, doc_type: str | None = None, party: str | None = None) -> list[DocSummary]:
-        """Stored documents; party keeps those whose parties include it (see party_key)."""
-        found = self.store.summaries(doc_type)
+    def documents(self, doc_type: str | None = None, party: str | None = None,
+                  doc_ids: Iterable[str] | None = None) -> list[DocSummary]:
+        """Stored documents; party keeps those whose parties include it (see party_key); doc_ids reads only
+        those (unknown ones are left out)."""
+        found = self.store.summaries(doc_type, sorted(set(doc_ids)) if doc_ids is not None else None)
         if party:
             wanted = party_key(party)
             found = [s for s in found if wanted in {party_key(p) for p in s.parties}]

@@ -65,7 +65,7 @@ footer { margin-top: 36px; font-size: 12px; color: var(--muted); }
 }
 """
 # Closed <details> do not print: open them all before printing.
-_JS = "addEventListener('beforeprint',()=>document.querySelectorAll('details').forEach(d=>d.open=true));"
+PRINT_SCRIPT = "addEventListener('beforeprint',()=>document.querySelectorAll('details').forEach(d=>d.open=true));"
 
 
 def anchor(clause_id: str) -> str:
@@ -86,7 +86,7 @@ def to_html(report: ComparisonReport, generated: dt.date | None = None) -> str:
         "(will, commit to), intent (intend to, plan to), aspiration (seek to, explore), recital (whereas, "
         "recognizing). Clauses are aligned by the meaning of their stored embeddings, one clause per document "
         f"per row, every pair at cosine &ge; {report.threshold:.2f}.</footer>",
-        f"<script>{_JS}</script></body></html>",
+        f"<script>{PRINT_SCRIPT}</script></body></html>",
     ]
     return "\n".join(parts) + "\n"
 

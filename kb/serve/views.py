@@ -44,7 +44,7 @@ def list_documents(kb: KnowledgeBase, doc_type: str | None = None, party: str | 
 
 def document_view(kb: KnowledgeBase, doc_id: str) -> DocumentOut:
     doc = kb.document(doc_id)
-    summary = next((s for s in kb.documents() if s.doc_id == doc_id), None)
+    summary = next(iter(kb.documents(doc_ids=[doc_id])), None)
     return DocumentOut(
         doc_id=doc.doc_id, title=doc.title, date=doc.date, published=doc.published, parties=doc.parties,
         doc_type=doc.doc_type,

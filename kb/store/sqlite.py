@@ -244,9 +244,16 @@ class Store:
         rows = list(self._rows(f"SELECT {_SUMMARY_COLUMNS} FROM documents WHERE doc_id = ?", [doc_id]))
         return _summary(rows[0]) if rows else None
 
-    def summaries(self, doc_type: str | None = None) -> list[DocSummary]:
-        sql = f"SELECT {_SUMMARY_COLUMNS} FROM documents" + (" WHERE doc_type = ?" if doc_type else "") + " ORDER BY date, doc_id"
-        return [_summary(row) for row in self._rows(sql, [doc_type] if doc_type else [])]
+    def summaries(self, doc_type: str | None = None, doc_ids: list[str] | None = None) -> list[DocSummary]:
+        """Every document's summary, or those of one type; doc_ids (when given) reads only those documents."""
+        where, params = ([" doc_type = ?"], [doc_type]) if doc_type else ([], [])
+        if doc_ids is not None:
+            if not doc_ids:
+                return []
+            where.append(f" doc_id IN ({','.join('?' * len(doc_ids))})")
+            params.extend(doc_ids)
+        sql = f"SELECT {_SUMMARY_COLUMNS} FROM documents" + (" WHERE" + " AND".join(where) if where else "")
+        return [_summary(row) for row in self._rows(sql + " ORDER BY date, doc_id", params)]
 
     def document(self, doc_id: str) -> Document | None:
         rows = list(self._rows("SELECT * FROM documents WHERE doc_id = ?", [doc_id]))

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import parse_qs, urlencode
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
 HERE = Path(__file__).parent
 MODES = ("hybrid", "dense", "lexical")
+DOC_ID = re.compile(DOC_ID_PATTERN)
 MAX_COMPARED = 6
 # Pages run only this server's own script and styles; the report frame (a standalone report with its own
 # inline style and print script) gets the inline style and exactly that script.
@@ -98,8 +100,7 @@ async def search(request: Request, q: Annotated[str, Query(max_length=2000)] = "
         result, error = views.SearchPage(form=form), str(exc)
     more = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "shown"]
                      + [("shown", str(min(views.POOL, form.shown + views.SHOWN)))])
-    return page("search.html", result=result, form=form, modes=MODES, error=error, more=more,
-                query_items=request.query_params.multi_items(), nav="search")
+    return page("search.html", result=result, form=form, modes=MODES, error=error, more=more, nav="search")
 
 
 @router.get("/doc/{doc_id}", response_class=HTMLResponse)
@@ -114,9 +115,7 @@ async def document(request: Request, doc_id: str) -> HTMLResponse:
 
 
 def _valid_id(doc_id: str) -> bool:
-    import re
-
-    return re.fullmatch(DOC_ID_PATTERN.strip("^$"), doc_id) is not None
+    return DOC_ID.fullmatch(doc_id) is not None
 
 
 def _grid_args(party: str | None, type: list[str] | None, doc_type: list[str] | None) -> tuple[Any, ...]:
@@ -194,7 +193,7 @@ async def compare_report(request: Request, doc: Many = None,
              "csv": "text/csv; charset=utf-8", "json": "application/json"}[format]
     if download:
         return _download(text, media, f"accords-comparison.{format}")
-    headers = {**SECURITY_HEADERS, "Content-Security-Policy": _report_policy(text)}
+    headers = {**SECURITY_HEADERS, "Content-Security-Policy": _report_policy()}
     return Response(text, media_type=media, headers=headers)
 
 
@@ -204,14 +203,12 @@ def _render_report(kb: KnowledgeBase, doc_ids: list[str], fmt: str) -> str:
     return render(kb.compare(doc_ids), fmt)
 
 
-def _report_policy(html: str) -> str:
+def _report_policy() -> str:
     """The report's own inline print script is allowed by its hash; nothing else runs in the frame."""
-    import re
+    from kb.report.html import PRINT_SCRIPT
 
-    scripts = re.findall(r"<script>(.*?)</script>", html, flags=re.DOTALL)
-    hashes = " ".join("'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
-                      for s in scripts[-1:])  # the renderer's script is the page's last; document text is escaped
-    return (f"default-src 'none'; style-src 'unsafe-inline'; script-src {hashes or chr(39) + 'none' + chr(39)}; "
+    digest = base64.b64encode(hashlib.sha256(PRINT_SCRIPT.encode()).digest()).decode()
+    return (f"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{digest}'; "
             "frame-ancestors 'self'; base-uri 'none'; form-action 'none'")
 
 

@@ -106,7 +106,7 @@ def search_page(kb: KnowledgeBase, form: SearchForm) -> SearchPage:
     if not form.q.strip():
         return page
     found = kb.search(form.q, k=POOL, filters=form.filters(), mode=form.mode)
-    docs = {d.doc_id: d for d in kb.documents()}
+    docs = {d.doc_id: d for d in kb.documents(doc_ids={h.doc_id for h in found.results})}
     commitments = kb.clause_commitments([h.clause_id for h in found.results])
     rows = []
     for hit in found.results:
@@ -176,7 +176,7 @@ def doc_page(kb: KnowledgeBase, doc_id: str) -> DocPage:
         section = anchor(clause.clause_id).rsplit(".", 1)[0]
         views.append(ClauseView(clause, anchor(clause.clause_id), pieces(clause, own), own,
                                 max(0, depth.get(section, 1) - 1)))
-    summary = next((s for s in kb.documents() if s.doc_id == doc_id), None)
+    summary = next(iter(kb.documents(doc_ids=[doc_id])), None)
     url = doc.meta.get("url") or doc.meta.get("source_url") or doc.source
     counts = Counter(c.type for c in commitments)
     return DocPage(doc, summary, views, url if _is_web_address(url) else None, counts.most_common())
